@@ -1,0 +1,263 @@
+"""An asynchronous Kolada v3 client on httpx: polite, bounded, retrying, paging.
+
+Politeness: at most `requests_per_second` (default 5) and `max_concurrency` requests in
+flight. Retries: only 429, 5xx, connection errors, timeouts and cut-off bodies, with
+exponential backoff that honours Retry-After. Paging: follows `next_url` until it is null
+or empty, and fails on a next_url it has already visited.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import time
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import orjson
+from aiolimiter import AsyncLimiter
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from kolada_goals.errors import (
+    KoladaError,
+    KoladaHTTPError,
+    KoladaPagingError,
+    KoladaResponseError,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api.kolada.se/v3"
+METADATA_ENTITIES = ("kpi", "kpi_groups", "municipality", "municipality_groups", "ou")
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    base_url: str = DEFAULT_BASE_URL
+    requests_per_second: float | None = 5.0  # None: no rate limit
+    max_concurrency: int = 4
+    timeout_seconds: float = 60.0
+    max_attempts: int = 6
+    backoff_initial_seconds: float = 1.0
+    backoff_max_seconds: float = 60.0
+    per_page: int = 5000
+    max_pages_per_request: int = 100_000
+    user_agent: str = "kolada-goals (+https://github.com/kolada-goals/kolada-goals)"
+
+
+@dataclass
+class ClientStats:
+    requests: int = 0  # HTTP requests sent, retries included
+    retries: int = 0
+    pages: int = 0  # pages accepted
+    records: int = 0
+
+
+@dataclass(frozen=True)
+class Page:
+    request_url: str  # the first URL of the paged request
+    page_url: str
+    page_number: int
+    values: list[dict[str, Any]]
+    fetched_at: datetime
+
+
+class _RetryableError(Exception):
+    """A failure worth another attempt; carries the error to raise when attempts run out."""
+
+    def __init__(self, error: KoladaError, retry_after: float | None = None) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.retry_after = retry_after
+
+
+def parse_retry_after(header: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    if not header:
+        return None
+    header = header.strip()
+    if header.isdigit():
+        return float(header)
+    try:
+        moment = email.utils.parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return None
+    current = time.time() if now is None else now
+    return max(0.0, moment.timestamp() - current)
+
+
+class KoladaClient:
+    """Use as `async with KoladaClient(settings) as client: ...`."""
+
+    def __init__(
+        self,
+        settings: ClientSettings | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.settings = settings or ClientSettings()
+        self.stats = ClientStats()
+        self._transport = transport
+        self._http: httpx.AsyncClient | None = None
+        self._semaphore = asyncio.Semaphore(self.settings.max_concurrency)
+        rate = self.settings.requests_per_second
+        # A bucket of one token: requests are spread evenly, never sent in bursts.
+        self._limiter = AsyncLimiter(1, 1.0 / rate) if rate else None
+
+    async def __aenter__(self) -> KoladaClient:
+        self._http = httpx.AsyncClient(
+            transport=self._transport,
+            timeout=httpx.Timeout(self.settings.timeout_seconds),
+            headers={"User-Agent": self.settings.user_agent, "Accept": "application/json"},
+            limits=httpx.Limits(max_connections=self.settings.max_concurrency),
+        )
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
+    def url(self, path: str, params: Mapping[str, str | int] | None = None) -> str:
+        url = f"{self.settings.base_url.rstrip('/')}/{path.lstrip('/')}"
+        return f"{url}?{urlencode(dict(params))}" if params else url
+
+    def _wait_seconds(self, state: RetryCallState) -> float:
+        exponential = wait_exponential_jitter(
+            initial=self.settings.backoff_initial_seconds, max=self.settings.backoff_max_seconds
+        )(state)
+        outcome = state.outcome
+        error = outcome.exception() if outcome is not None else None
+        if isinstance(error, _RetryableError) and error.retry_after is not None:
+            return min(error.retry_after, self.settings.backoff_max_seconds)
+        return exponential
+
+    async def get_json(self, url: str) -> dict[str, Any]:
+        """GET one URL and decode its JSON object, retrying what is worth retrying."""
+        retrying = AsyncRetrying(
+            retry=retry_if_exception_type(_RetryableError),
+            stop=stop_after_attempt(self.settings.max_attempts),
+            wait=self._wait_seconds,
+            reraise=True,
+            before_sleep=self._log_retry,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    return await self._get_once(url)
+        except _RetryableError as exhausted:
+            raise exhausted.error from exhausted
+        raise AssertionError("unreachable: tenacity either returns or raises")
+
+    def _log_retry(self, state: RetryCallState) -> None:
+        self.stats.retries += 1
+        error = state.outcome.exception() if state.outcome else None
+        log.warning(
+            "retry %d after %.1fs: %s",
+            state.attempt_number,
+            state.upcoming_sleep,
+            error,
+        )
+
+    async def _get_once(self, url: str) -> dict[str, Any]:
+        if self._http is None:
+            raise RuntimeError("KoladaClient must be used as an async context manager")
+        async with self._semaphore:
+            if self._limiter is not None:
+                await self._limiter.acquire()
+            self.stats.requests += 1
+            try:
+                # The overall deadline also bounds transports without their own timeouts.
+                response = await asyncio.wait_for(
+                    self._http.get(url), timeout=self.settings.timeout_seconds
+                )
+            except (httpx.TimeoutException, TimeoutError) as error:
+                raise _RetryableError(KoladaError(f"timed out: {error!r}", url)) from error
+            except httpx.TransportError as error:
+                raise _RetryableError(KoladaError(f"connection failed: {error!r}", url)) from error
+        status = response.status_code
+        if status == 429 or status >= 500:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            raise _RetryableError(KoladaHTTPError(status, url, response.content), retry_after)
+        if status != 200:
+            raise KoladaHTTPError(status, url, response.content)
+        try:
+            payload = orjson.loads(response.content)
+        except orjson.JSONDecodeError as error:
+            # Cut-off bodies are usually transient; a persistently malformed one fails below.
+            raise _RetryableError(
+                KoladaResponseError(f"malformed JSON ({error}); body: {response.text[:200]!r}", url)
+            ) from error
+        if not isinstance(payload, dict) or not isinstance(payload.get("values"), list):
+            raise KoladaResponseError(
+                "answer is not a Kolada envelope with a `values` list; "
+                f"body: {response.text[:200]!r}",
+                url,
+            )
+        return payload
+
+    async def iter_pages(
+        self, path: str, params: Mapping[str, str | int] | None = None
+    ) -> AsyncIterator[Page]:
+        """Every page of one request, following next_url."""
+        query: dict[str, str | int] = {"per_page": self.settings.per_page, **(params or {})}
+        first_url = self.url(path, query)
+        url: str | None = first_url
+        visited: set[str] = set()
+        page_number = 0
+        while url:
+            if url in visited:
+                raise KoladaPagingError(f"next_url loops back to a visited page: {url}", first_url)
+            if page_number >= self.settings.max_pages_per_request:
+                raise KoladaPagingError(
+                    f"more than {self.settings.max_pages_per_request} pages", first_url
+                )
+            visited.add(url)
+            payload = await self.get_json(url)
+            page_number += 1
+            values = payload["values"]
+            self.stats.pages += 1
+            self.stats.records += len(values)
+            yield Page(first_url, url, page_number, values, datetime.now(UTC))
+            next_url = payload.get("next_url")
+            if next_url is not None and not isinstance(next_url, str):
+                raise KoladaResponseError(f"next_url is not a string: {next_url!r}", url)
+            url = next_url or None
+
+    async def fetch_all(
+        self, path: str, params: Mapping[str, str | int] | None = None
+    ) -> tuple[str, list[dict[str, Any]], datetime]:
+        """Every record of a (small) request, e.g. a metadata entity: (url, records, time)."""
+        records: list[dict[str, Any]] = []
+        first_url = self.url(path, params)
+        fetched_at = datetime.now(UTC)
+        async for page in self.iter_pages(path, params):
+            first_url, fetched_at = page.request_url, page.fetched_at
+            records.extend(page.values)
+        return first_url, records, fetched_at
+
+
+def from_date_param(since: date | None) -> dict[str, str]:
+    return {"from_date": since.isoformat()} if since else {}
+
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "METADATA_ENTITIES",
+    "ClientSettings",
+    "ClientStats",
+    "KoladaClient",
+    "Page",
+    "from_date_param",
+    "parse_retry_after",
+]

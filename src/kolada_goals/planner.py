@@ -1,0 +1,169 @@
+"""Plan data requests: as few as possible under Kolada's 25-id and 5000-row limits.
+
+Kolada answers at most 25 ids per path segment and at most 5000 records per page; a
+request for more ids must be split into chunks combined as a cartesian product, and every
+page of an answer is one more request. The planner searches the chunk sizes of every
+segment and both layouts (with a municipality segment, or without one, which answers every
+municipality and every group) and keeps the plan with the fewest expected pages.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, TypeVar
+
+MAX_IDS_PER_SEGMENT = 25
+MAX_PER_PAGE = 5000
+# What a data request without a municipality segment answers per KPI and year:
+# 312 municipalities and about 3,630 groups (checked against the real metadata).
+DEFAULT_ANSWER_ROWS_WITHOUT_MUNICIPALITY = 312 + 3630
+
+T = TypeVar("T")
+
+Layout = Literal["by_municipality", "all_municipalities"]
+
+
+@dataclass(frozen=True)
+class DataRequest:
+    """One request to /data: every KPI x municipality x year combination it names."""
+
+    kpi_ids: tuple[str, ...]
+    municipality_ids: tuple[str, ...] | None  # None: no municipality segment
+    years: tuple[int, ...]
+
+    def path(self) -> str:
+        parts = ["data", "kpi", ",".join(self.kpi_ids)]
+        if self.municipality_ids is not None:
+            parts += ["municipality", ",".join(self.municipality_ids)]
+        parts += ["year", ",".join(str(year) for year in self.years)]
+        return "/".join(parts)
+
+
+@dataclass(frozen=True)
+class RequestPlan:
+    requests: tuple[DataRequest, ...]
+    layout: Layout
+    expected_pages: int  # requests including follow-up pages, if every combination has data
+    lower_bound: int  # fewest requests any client could make for the same records
+
+    @property
+    def ratio_to_lower_bound(self) -> float:
+        return self.expected_pages / self.lower_bound if self.lower_bound else 1.0
+
+
+def balanced_chunks(items: Sequence[T], chunk_size: int) -> list[tuple[T, ...]]:
+    """Split items into ceil(n / chunk_size) chunks whose sizes differ by at most one."""
+    if not items:
+        return []
+    count = math.ceil(len(items) / chunk_size)
+    base, extra = divmod(len(items), count)
+    chunks: list[tuple[T, ...]] = []
+    start = 0
+    for index in range(count):
+        size = base + (1 if index < extra else 0)
+        chunks.append(tuple(items[start : start + size]))
+        start += size
+    return chunks
+
+
+def _chunk_sizes(total: int, chunk_size: int) -> list[tuple[int, int]]:
+    """(size, how many chunks of that size) for balanced_chunks of `total` items."""
+    count = math.ceil(total / chunk_size)
+    base, extra = divmod(total, count)
+    sizes = [(base + 1, extra), (base, count - extra)]
+    return [(size, times) for size, times in sizes if times > 0]
+
+
+def _pages(rows: int, per_page: int) -> int:
+    return max(1, math.ceil(rows / per_page))
+
+
+def _best_by_municipality(
+    kpi_count: int, municipality_count: int, year_count: int, per_page: int
+) -> tuple[int, tuple[int, int, int]]:
+    best: tuple[int, tuple[int, int, int]] | None = None
+    limits = [min(MAX_IDS_PER_SEGMENT, n) for n in (kpi_count, municipality_count, year_count)]
+    for k, m, y in itertools.product(*(range(1, limit + 1) for limit in limits)):
+        cost = 0
+        for (ks, kn), (ms, mn), (ys, yn) in itertools.product(
+            _chunk_sizes(kpi_count, k),
+            _chunk_sizes(municipality_count, m),
+            _chunk_sizes(year_count, y),
+        ):
+            cost += kn * mn * yn * _pages(ks * ms * ys, per_page)
+        if best is None or cost < best[0]:
+            best = (cost, (k, m, y))
+    assert best is not None
+    return best
+
+
+def _best_all_municipalities(
+    kpi_count: int, year_count: int, answer_rows: int, per_page: int
+) -> tuple[int, tuple[int, int]]:
+    best: tuple[int, tuple[int, int]] | None = None
+    for k, y in itertools.product(
+        range(1, min(MAX_IDS_PER_SEGMENT, kpi_count) + 1),
+        range(1, min(MAX_IDS_PER_SEGMENT, year_count) + 1),
+    ):
+        cost = sum(
+            kn * yn * _pages(ks * ys * answer_rows, per_page)
+            for (ks, kn), (ys, yn) in itertools.product(
+                _chunk_sizes(kpi_count, k), _chunk_sizes(year_count, y)
+            )
+        )
+        if best is None or cost < best[0]:
+            best = (cost, (k, y))
+    assert best is not None
+    return best
+
+
+def lower_bound_requests(
+    kpi_count: int, municipality_count: int, year_count: int, per_page: int = MAX_PER_PAGE
+) -> int:
+    """Fewest requests any client could make: every wanted (KPI, municipality, year) record
+    has to arrive on some page and a page holds at most `per_page` records."""
+    return math.ceil(kpi_count * municipality_count * year_count / per_page)
+
+
+def plan_data_requests(
+    kpi_ids: Sequence[str],
+    municipality_ids: Sequence[str],
+    years: Sequence[int],
+    *,
+    answer_rows_without_municipality: int = DEFAULT_ANSWER_ROWS_WITHOUT_MUNICIPALITY,
+    per_page: int = MAX_PER_PAGE,
+) -> RequestPlan:
+    """Plan requests for every combination of the given KPIs, municipalities and years."""
+    kpis = sorted(set(kpi_ids))
+    municipalities = sorted(set(municipality_ids))
+    wanted_years = sorted(set(years))
+    if not (kpis and municipalities and wanted_years):
+        return RequestPlan((), "by_municipality", 0, 0)
+    bound = lower_bound_requests(len(kpis), len(municipalities), len(wanted_years), per_page)
+
+    by_cost, (k, m, y) = _best_by_municipality(
+        len(kpis), len(municipalities), len(wanted_years), per_page
+    )
+    all_cost, (k_all, y_all) = _best_all_municipalities(
+        len(kpis), len(wanted_years), answer_rows_without_municipality, per_page
+    )
+    if all_cost < by_cost:
+        requests = tuple(
+            DataRequest(kpi_chunk, None, year_chunk)
+            for kpi_chunk, year_chunk in itertools.product(
+                balanced_chunks(kpis, k_all), balanced_chunks(wanted_years, y_all)
+            )
+        )
+        return RequestPlan(requests, "all_municipalities", all_cost, bound)
+    requests = tuple(
+        DataRequest(kpi_chunk, municipality_chunk, year_chunk)
+        for kpi_chunk, municipality_chunk, year_chunk in itertools.product(
+            balanced_chunks(kpis, k),
+            balanced_chunks(municipalities, m),
+            balanced_chunks(wanted_years, y),
+        )
+    )
+    return RequestPlan(requests, "by_municipality", by_cost, bound)

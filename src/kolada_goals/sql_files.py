@@ -1,0 +1,22 @@
+"""Find and read the project's SQL files (one model per file under sql/)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+SQL_ROOT = Path(__file__).resolve().parents[2] / "sql"
+
+
+@cache
+def read_sql(relative_path: str) -> str:
+    """Text of sql/<relative_path>, e.g. read_sql('load/replace_kpi_value_slice.sql')."""
+    path = SQL_ROOT / relative_path
+    if not path.is_file():
+        raise FileNotFoundError(f"SQL file not found: {path}")
+    return path.read_text(encoding="utf-8")
+
+
+def sql_files(folder: str) -> list[Path]:
+    """Every .sql file of sql/<folder>, in name order."""
+    return sorted((SQL_ROOT / folder).glob("*.sql"))

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Set-up and entry points that need nothing but python3.
+
+    python3 tasks.py run [ARGS...]   install if needed, then `kolada-goals run ARGS...`
+    python3 tasks.py test            install if needed, then ruff, mypy and pytest
+    python3 tasks.py cli ARGS...     install if needed, then `kolada-goals ARGS...`
+
+The virtual environment lives in .venv and is rebuilt from requirements.lock
+(hash-checked) whenever the lock file or pyproject.toml changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".installed-from"
+INPUTS = (ROOT / "requirements.lock", ROOT / "pyproject.toml")
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in INPUTS:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_environment() -> None:
+    fingerprint = _fingerprint()
+    if STAMP.exists() and STAMP.read_text() == fingerprint:
+        return
+    if not (BIN / "python").exists():
+        print("Creating .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    python = str(BIN / "python")
+    pip = [python, "-m", "pip", "--disable-pip-version-check"]
+    print("Installing locked dependencies (requirements.lock) ...", flush=True)
+    subprocess.run(
+        [*pip, "install", "-q", "--require-hashes", "-r", "requirements.lock"], cwd=ROOT, check=True
+    )
+    subprocess.run(
+        [*pip, "install", "-q", "--no-deps", "--no-build-isolation", "-e", "."],
+        cwd=ROOT,
+        check=True,
+    )
+    STAMP.write_text(fingerprint)
+
+
+def run(command: list[str]) -> int:
+    print("+ " + " ".join(command), flush=True)
+    return subprocess.run(command, cwd=ROOT).returncode
+
+
+def test(pytest_args: list[str]) -> int:
+    checks = [
+        [str(BIN / "ruff"), "check", "."],
+        [str(BIN / "ruff"), "format", "--check", "."],
+        [str(BIN / "mypy")],
+        [str(BIN / "python"), "-m", "pytest", *pytest_args],
+    ]
+    for command in checks:
+        code = run(command)
+        if code != 0:
+            return code
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "test", "cli"}:
+        print(__doc__)
+        return 2
+    ensure_environment()
+    verb, rest = argv[0], argv[1:]
+    if verb == "test":
+        return test(rest)
+    cli = str(BIN / "kolada-goals")
+    if verb == "run":
+        return run([cli, "run", *rest])
+    return run([cli, *rest])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,96 @@
+import itertools
+import math
+
+import pytest
+
+from kolada_goals.planner import (
+    MAX_IDS_PER_SEGMENT,
+    balanced_chunks,
+    lower_bound_requests,
+    plan_data_requests,
+)
+
+KOMMUN_IDS = [f"{i:04d}" for i in range(100, 412)]  # 312 ids, like Kolada's list
+
+
+def kpis(n: int) -> list[str]:
+    return [f"N{i:05d}" for i in range(n)]
+
+
+def covered(plan_requests, all_municipalities: list[str]) -> set[tuple[str, str, int]]:
+    combos: set[tuple[str, str, int]] = set()
+    for request in plan_requests:
+        municipalities = request.municipality_ids or tuple(all_municipalities)
+        combos.update(itertools.product(request.kpi_ids, municipalities, request.years))
+    return combos
+
+
+def test_balanced_chunks_cover_in_order_and_respect_size() -> None:
+    chunks = balanced_chunks(list(range(53)), 25)
+    assert [len(c) for c in chunks] == [18, 18, 17]
+    assert [x for c in chunks for x in c] == list(range(53))
+
+
+@pytest.mark.parametrize(
+    ("kpi_count", "municipality_count", "year_count"),
+    [(1, 1, 1), (50, 312, 25), (7, 30, 3), (26, 312, 30), (3, 5, 40)],
+)
+def test_plan_covers_every_combination_exactly_within_limits(
+    kpi_count: int, municipality_count: int, year_count: int
+) -> None:
+    municipalities = KOMMUN_IDS[:municipality_count]
+    years = list(range(1990, 1990 + year_count))
+    plan = plan_data_requests(kpis(kpi_count), municipalities, years)
+    wanted = set(itertools.product(kpis(kpi_count), municipalities, years))
+    assert wanted <= covered(plan.requests, KOMMUN_IDS)
+    for request in plan.requests:
+        assert len(request.kpi_ids) <= MAX_IDS_PER_SEGMENT
+        assert len(request.years) <= MAX_IDS_PER_SEGMENT
+        if request.municipality_ids is not None:
+            assert len(request.municipality_ids) <= MAX_IDS_PER_SEGMENT
+    if plan.layout == "by_municipality":
+        # No combination is asked for twice.
+        total = sum(
+            len(r.kpi_ids) * len(r.municipality_ids or ()) * len(r.years) for r in plan.requests
+        )
+        assert total == len(wanted)
+
+
+def test_fifty_kpis_all_municipalities_reach_the_lower_bound() -> None:
+    plan = plan_data_requests(kpis(50), KOMMUN_IDS, range(1998, 2023))
+    assert plan.lower_bound == math.ceil(50 * 312 * 25 / 5000) == 78
+    assert plan.expected_pages == 78
+    assert plan.layout == "by_municipality"
+
+
+def test_full_catalogue_plan_is_within_five_percent_of_the_bound() -> None:
+    plan = plan_data_requests(kpis(6099), KOMMUN_IDS, range(1996, 2026))
+    assert plan.expected_pages <= 1.05 * plan.lower_bound
+
+
+def test_few_kpis_for_every_municipality_prefer_the_layout_without_municipalities() -> None:
+    plan = plan_data_requests(kpis(5), KOMMUN_IDS, [2020])
+    # 13 requests of 25 municipalities against 4 pages of every municipality and group.
+    assert plan.layout == "all_municipalities"
+    assert plan.expected_pages == math.ceil(5 * (312 + 3630) / 5000)
+    assert all(r.municipality_ids is None for r in plan.requests)
+
+
+def test_one_kommun_uses_a_municipality_segment() -> None:
+    plan = plan_data_requests(kpis(3), ["2425"], range(2015, 2023))
+    assert plan.layout == "by_municipality"
+    assert [r.path() for r in plan.requests] == [
+        "data/kpi/N00000,N00001,N00002/municipality/2425/year/"
+        "2015,2016,2017,2018,2019,2020,2021,2022"
+    ]
+
+
+def test_lower_bound_counts_full_pages() -> None:
+    assert lower_bound_requests(1, 1, 1) == 1
+    assert lower_bound_requests(25, 8, 25) == 1
+    assert lower_bound_requests(25, 8, 26) == 2
+
+
+def test_empty_request_plans_nothing() -> None:
+    plan = plan_data_requests([], KOMMUN_IDS, [2020])
+    assert plan.requests == ()
