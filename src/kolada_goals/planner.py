@@ -43,6 +43,27 @@ class DataRequest:
 
 
 @dataclass(frozen=True)
+class OuDataRequest:
+    """One request to /oudata for organisational units (schools, care homes ...)."""
+
+    kpi_ids: tuple[str, ...]
+    ou_ids: tuple[str, ...]
+    years: tuple[int, ...]
+
+    def path(self) -> str:
+        return "/".join(
+            [
+                "oudata/kpi",
+                ",".join(self.kpi_ids),
+                "ou",
+                ",".join(self.ou_ids),
+                "year",
+                ",".join(str(year) for year in self.years),
+            ]
+        )
+
+
+@dataclass(frozen=True)
 class RequestPlan:
     requests: tuple[DataRequest, ...]
     layout: Layout
@@ -167,3 +188,17 @@ def plan_data_requests(
         )
     )
     return RequestPlan(requests, "by_municipality", by_cost, bound)
+
+
+def plan_ou_data_requests(
+    kpi_ids: Sequence[str], ou_ids: Sequence[str], years: Sequence[int]
+) -> tuple[OuDataRequest, ...]:
+    """OU data is small per unit; chunk every segment at the 25-id limit."""
+    return tuple(
+        OuDataRequest(kpi_chunk, ou_chunk, year_chunk)
+        for kpi_chunk, ou_chunk, year_chunk in itertools.product(
+            balanced_chunks(sorted(set(kpi_ids)), MAX_IDS_PER_SEGMENT),
+            balanced_chunks(sorted(set(ou_ids)), MAX_IDS_PER_SEGMENT),
+            balanced_chunks(sorted(set(years)), MAX_IDS_PER_SEGMENT),
+        )
+    )

@@ -1,0 +1,1 @@
+delete from stage_value where slice_id = $slice_id

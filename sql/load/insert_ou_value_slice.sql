@@ -1,0 +1,5 @@
+insert into core_ou_value
+select kpi_id, place_id as ou_id, period, gender, value, count, status
+from stage_value
+where slice_id = $slice_id
+  and not is_deleted

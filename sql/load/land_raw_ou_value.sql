@@ -1,0 +1,15 @@
+insert into raw_ou_value
+select
+    $run_id as run_id,
+    request_url,
+    fetched_at,
+    kpi_id,
+    place_id as ou_id,
+    period,
+    gender,
+    value,
+    count,
+    status,
+    is_deleted
+from stage_value
+where slice_id = $slice_id

@@ -1,0 +1,1 @@
+select kpi_id from core_kpi order by kpi_id

@@ -1,0 +1,1 @@
+select group_id from core_municipality_group order by group_id

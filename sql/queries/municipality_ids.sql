@@ -1,0 +1,1 @@
+select municipality_id from core_municipality order by municipality_id

@@ -1,0 +1,106 @@
+"""The `kolada-goals` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+
+from kolada_goals.client import ClientSettings
+from kolada_goals.errors import KoladaGoalsError
+from kolada_goals.settings import BASE_URL_ENVIRONMENT_VARIABLE, RunOptions
+from kolada_goals.warehouse import DEFAULT_DATABASE
+
+# Prefect must not try to phone home from machines without a network.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "kolada_goals")
+
+app = typer.Typer(help="Follow up municipal goals with KPI data from Kolada.", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+def parse_years(text: str) -> tuple[int, ...]:
+    """'2015-2025' or '2019,2021,2023'."""
+    try:
+        if "-" in text:
+            first, last = (int(part) for part in text.split("-", 1))
+            if first > last:
+                raise ValueError
+            return tuple(range(first, last + 1))
+        return tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
+    except ValueError:
+        raise typer.BadParameter(f"{text!r}: use FIRST-LAST or a comma list of years") from None
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(message)s",
+        handlers=[RichHandler(console=console, show_path=False)],
+    )
+
+
+@app.command()
+def run(
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            envvar=BASE_URL_ENVIRONMENT_VARIABLE,
+            help="Kolada v3 base URL (default: the live API).",
+        ),
+    ] = None,
+    database: Annotated[Path, typer.Option(help="DuckDB file to load.")] = DEFAULT_DATABASE,
+    kpi: Annotated[list[str] | None, typer.Option(help="KPI id to fetch (repeatable).")] = None,
+    kpi_group: Annotated[
+        list[str] | None, typer.Option(help="KPI group id, e.g. GKPI118 (repeatable).")
+    ] = None,
+    years: Annotated[str | None, typer.Option(help="e.g. 2000-2025 (default: 25 years).")] = None,
+    rate: Annotated[float, typer.Option(help="Requests per second; 0 turns the limit off.")] = 5.0,
+    concurrency: Annotated[int, typer.Option(help="Requests in flight at most.")] = 4,
+    offline: Annotated[
+        bool,
+        typer.Option(help="Serve the built-in fake Kolada with SYNTHETIC data and use it."),
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Run the nightly flow once, without a Prefect server."""
+    _configure_logging(verbose)
+    from flows.nightly import nightly  # Prefect is slow to import: only when needed
+
+    client_settings = ClientSettings(requests_per_second=rate or None, max_concurrency=concurrency)
+    options = RunOptions(
+        database=database,
+        client=client_settings,
+        kpi_ids=tuple(kpi or ()),
+        kpi_group_ids=tuple(kpi_group or ()),
+        **({"years": parse_years(years)} if years else {}),
+    )
+    try:
+        if offline:
+            from kolada_goals.fake_api.offline import offline_run_options
+
+            with offline_run_options(options) as offline_options:
+                asyncio.run(nightly(offline_options))
+        else:
+            if base_url:
+                options = _with_base_url(options, base_url)
+            asyncio.run(nightly(options))
+    except KoladaGoalsError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(1) from None
+
+
+def _with_base_url(options: RunOptions, base_url: str) -> RunOptions:
+    from dataclasses import replace
+
+    return replace(options, client=replace(options.client, base_url=base_url))
+
+
+def main() -> None:
+    app()
