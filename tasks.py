@@ -46,7 +46,7 @@ def ensure_environment() -> None:
         [*pip, "install", "-q", "--require-hashes", "-r", "requirements.lock"], cwd=ROOT, check=True
     )
     subprocess.run(
-        [*pip, "install", "-q", "--no-deps", "--no-build-isolation", "-e", "."],
+        [*pip, "install", "-q", "--no-deps", "-e", "."],
         cwd=ROOT,
         check=True,
     )

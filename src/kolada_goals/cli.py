@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -79,8 +80,9 @@ def run(
         client=client_settings,
         kpi_ids=tuple(kpi or ()),
         kpi_group_ids=tuple(kpi_group or ()),
-        **({"years": parse_years(years)} if years else {}),
     )
+    if years:
+        options = replace(options, years=parse_years(years))
     try:
         if offline:
             from kolada_goals.fake_api.offline import offline_run_options
@@ -97,8 +99,6 @@ def run(
 
 
 def _with_base_url(options: RunOptions, base_url: str) -> RunOptions:
-    from dataclasses import replace
-
     return replace(options, client=replace(options.client, base_url=base_url))
 
 
