@@ -35,5 +35,9 @@ def record(
     }
 
 
-def page(values: list[Any], url: str = "http://kolada.test/v3/data/x?page=1") -> Page:
-    return Page(url, url, 1, values, datetime(2026, 1, 1, tzinfo=UTC))
+def page(
+    values: list[Any],
+    url: str = "http://kolada.test/v3/data/x?page=1",
+    fetched_at: datetime = datetime(2026, 1, 1, tzinfo=UTC),
+) -> Page:
+    return Page(url, url, 1, values, fetched_at)

@@ -1,3 +1,4 @@
+from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
@@ -5,7 +6,7 @@ import pytest
 
 from kolada_goals.planner import DataRequest
 from kolada_goals.records import flatten_page
-from kolada_goals.values import Slice, ValueWriter
+from kolada_goals.values import Slice, SliceOutcome, ValueWriter
 from kolada_goals.warehouse import apply_schema, connect
 from tests.helpers import page, record
 
@@ -22,10 +23,14 @@ def con() -> duckdb.DuckDBPyConnection:
 
 
 def load(
-    writer: ValueWriter, request: DataRequest, records: list[Any], changes: bool = False
-) -> int:
+    writer: ValueWriter,
+    request: DataRequest,
+    records: list[Any],
+    changes: bool = False,
+    day: int = 1,
+) -> SliceOutcome:
     piece = Slice.of(0, request, is_changes=changes)
-    fetched = page(records)
+    fetched = page(records, fetched_at=datetime(2026, 1, day, tzinfo=UTC))
     writer.stage(piece, fetched, flatten_page(fetched).to_arrow())
     return writer.commit(piece)
 
@@ -120,3 +125,44 @@ def test_raw_landing_keeps_run_url_and_fetch_time(con: duckdb.DuckDBPyConnection
     assert con.execute("select run_id, entity, page_number from raw_request").fetchall() == [
         ("run-7", "data", 1)
     ]
+
+
+def as_of(con: duckdb.DuckDBPyConnection, day: int) -> list[tuple[Any, ...]]:
+    return con.execute(
+        "select municipality_id, period, value from kpi_value_as_of($at) order by all",
+        {"at": datetime(2026, 1, day, 12, tzinfo=UTC)},
+    ).fetchall()
+
+
+def test_history_keeps_every_version_and_reproduces_any_day(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    writer = ValueWriter(con, "run")
+    first = [
+        record(municipality="2425", period=2021, values=[value("T", 1.0)]),
+        record(municipality="2480", period=2021, values=[value("T", 2.0)]),
+    ]
+    assert load(writer, REQUEST, first, day=1) == SliceOutcome(2, 2, 0, 0)
+    assert load(writer, REQUEST, first, day=2) == SliceOutcome(2, 0, 0, 0)  # nothing changed
+    revised = [record(municipality="2425", period=2021, values=[value("T", 1.5)])]
+    assert load(writer, REQUEST, revised, day=3) == SliceOutcome(1, 0, 1, 1)  # 2480 withdrawn
+    back = [record(municipality="2480", period=2021, values=[value("T", 2.0)])]
+    assert load(writer, REQUEST, back, day=5, changes=True) == SliceOutcome(1, 1, 0, 0)
+
+    assert as_of(con, 2) == [("2425", 2021, 1.0), ("2480", 2021, 2.0)]
+    assert as_of(con, 3) == [("2425", 2021, 1.5)]
+    assert as_of(con, 5) == [("2425", 2021, 1.5), ("2480", 2021, 2.0)]
+    tombstones = con.execute(
+        "select municipality_id, value from hist_kpi_value where is_deleted"
+    ).fetchall()
+    assert tombstones == [("2480", None)]
+
+
+def test_an_incremental_deletion_leaves_a_tombstone(con: duckdb.DuckDBPyConnection) -> None:
+    writer = ValueWriter(con, "run")
+    load(writer, REQUEST, [record(municipality="2425", period=2021, values=[value("T", 1.0)])])
+    deleted = [record(municipality="2425", period=2021, values=[value("T", None, True)])]
+    assert load(writer, REQUEST, deleted, changes=True, day=4) == SliceOutcome(1, 0, 0, 1)
+    assert core_rows(con) == []
+    assert as_of(con, 3) == [("2425", 2021, 1.0)]
+    assert as_of(con, 4) == []

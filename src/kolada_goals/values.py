@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 
 import duckdb
@@ -55,6 +55,14 @@ class Slice:
             slice_id, "data", request.path(), request.kpi_ids, request.municipality_ids,
             request.years, is_changes,
         )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SliceOutcome:
+    values: int = 0  # values answered
+    new_values: int = 0  # first seen
+    revised_values: int = 0  # replaced an earlier value
+    withdrawn_values: int = 0  # no longer answered, or marked deleted
 
 
 @dataclass
@@ -100,9 +108,10 @@ class ValueWriter:
         self._pages.pop(piece.slice_id, None)
         self.con.execute(read_sql("load/delete_stage_slice.sql"), {"slice_id": piece.slice_id})
 
-    def commit(self, piece: Slice) -> int:
-        """Move a complete slice from the stage to raw_ and core_ tables; returns values."""
+    def commit(self, piece: Slice) -> SliceOutcome:
+        """Move a complete slice from the stage to raw_, hist_ and core_ tables."""
         staged = self._pages.pop(piece.slice_id, _StagedPages())
+        outcome = SliceOutcome(values=staged.values)
         slice_params = {"slice_id": piece.slice_id}
         bounds = {
             "kpi_ids": list(piece.kpi_ids),
@@ -141,6 +150,8 @@ class ValueWriter:
                         "record_counts": staged.record_counts,
                     },
                 )
+            if piece.route == "data":
+                outcome = self._record_history(piece, staged, bounds, outcome)
             for target, applies in targets:
                 if not applies:
                     continue
@@ -154,7 +165,37 @@ class ValueWriter:
         except BaseException:
             con.rollback()
             raise
-        return staged.values
+        return outcome
+
+    def _record_history(
+        self,
+        piece: Slice,
+        staged: _StagedPages,
+        bounds: dict[str, object],
+        outcome: SliceOutcome,
+    ) -> SliceOutcome:
+        con = self.con
+        if piece.is_changes:
+            con.execute(read_sql("load/slice_change_incremental.sql"), {
+                "slice_id": piece.slice_id,
+                "kpi_ids": bounds["kpi_ids"],
+                "min_kpi_id": bounds["min_kpi_id"],
+                "max_kpi_id": bounds["max_kpi_id"],
+            })  # fmt: skip
+        else:
+            con.execute(
+                read_sql("load/slice_change_replacement.sql"),
+                {"slice_id": piece.slice_id, **bounds},
+            )
+        changed_at = staged.fetched_ats[0] if staged.fetched_ats else datetime.now(UTC)
+        con.execute(read_sql("load/close_hist_kpi_value.sql"), {"changed_at": changed_at})
+        con.execute(
+            read_sql("load/insert_hist_kpi_value.sql"),
+            {"changed_at": changed_at, "run_id": self.run_id},
+        )
+        counts = con.execute(read_sql("load/count_slice_change.sql")).fetchone()
+        new, revised, withdrawn = (int(n or 0) for n in counts) if counts else (0, 0, 0)
+        return SliceOutcome(outcome.values, new, revised, withdrawn)
 
 
 @dataclass(frozen=True)
@@ -168,6 +209,9 @@ class ValueIngestResult:
     requests: int = 0
     committed: int = 0
     values: int = 0
+    new_values: int = 0
+    revised_values: int = 0
+    withdrawn_values: int = 0
     seconds: float = 0.0
     failed: list[FailedSlice] = field(default_factory=list)
 
@@ -266,7 +310,11 @@ async def ingest_values(
                 continue
             finished += 1
             if isinstance(event, _SliceDone):
-                result.values += await asyncio.to_thread(writer.commit, event.piece)
+                outcome = await asyncio.to_thread(writer.commit, event.piece)
+                result.values += outcome.values
+                result.new_values += outcome.new_values
+                result.revised_values += outcome.revised_values
+                result.withdrawn_values += outcome.withdrawn_values
                 result.committed += 1
             else:
                 await asyncio.to_thread(writer.discard, event.piece)

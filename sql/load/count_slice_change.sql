@@ -1,0 +1,5 @@
+select
+    count(*) filter (where not is_revision) as new_values,
+    count(*) filter (where is_revision and not is_deleted) as revised_values,
+    count(*) filter (where is_deleted) as withdrawn_values
+from slice_change
