@@ -6,7 +6,7 @@ import pytest
 
 from kolada_goals.planner import DataRequest
 from kolada_goals.records import flatten_page
-from kolada_goals.values import Slice, SliceOutcome, ValueWriter
+from kolada_goals.values import Slice, SliceOutcome, SuspiciousDropError, ValueWriter
 from kolada_goals.warehouse import apply_schema, connect
 from tests.helpers import page, record
 
@@ -166,3 +166,20 @@ def test_an_incremental_deletion_leaves_a_tombstone(con: duckdb.DuckDBPyConnecti
     assert core_rows(con) == []
     assert as_of(con, 3) == [("2425", 2021, 1.0)]
     assert as_of(con, 4) == []
+
+
+def test_a_sharp_drop_keeps_the_stored_values(con: duckdb.DuckDBPyConnection) -> None:
+    writer = ValueWriter(con, "run")
+    request = DataRequest(("N15428",), tuple(f"24{i:02d}" for i in range(30)), (2021,))
+    full = [
+        record(municipality=f"24{i:02d}", period=2021, values=[value("T", float(i))])
+        for i in range(30)
+    ]
+    load(writer, request, full)
+    with pytest.raises(SuspiciousDropError, match="answered 10 values where 30 are stored"):
+        load(writer, request, full[:10], day=2)
+    assert len(core_rows(con)) == 30
+    accepting = ValueWriter(con, "run", accept_drops=True)
+    accepting.discard(Slice.of(0, request, is_changes=False))
+    assert load(accepting, request, full[:10], day=3).withdrawn_values == 20
+    assert len(core_rows(con)) == 10

@@ -74,12 +74,25 @@ class _StagedPages:
     values: int = 0
 
 
+class SuspiciousDropError(KoladaGoalsError):
+    """A full answer holds far fewer values than are stored for its slice."""
+
+
+# A slice whose answer shrinks below this share of its stored values is not replaced:
+# an API fault is likelier than Kolada withdrawing most of a KPI at once.
+MIN_KEPT_SHARE = 0.5
+MIN_VALUES_FOR_DROP_CHECK = 20
+
+
 class ValueWriter:
     """The single writer of value slices on one DuckDB connection."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, run_id: str, accept_drops: bool = False
+    ) -> None:
         self.con = con
         self.run_id = run_id
+        self.accept_drops = accept_drops
         self._pages: dict[int, _StagedPages] = {}
         con.execute(read_sql("load/create_stage_value.sql"))
 
@@ -134,6 +147,8 @@ class ValueWriter:
             targets = [("kpi_value", has_members), ("group_value", has_groups)]
             raw = "load/land_raw_kpi_value.sql"
         con = self.con
+        if piece.route == "data" and not piece.is_changes and not self.accept_drops:
+            self._check_drop(piece, bounds)
         con.begin()
         try:
             con.execute(read_sql(raw), {**slice_params, "run_id": self.run_id})
@@ -166,6 +181,19 @@ class ValueWriter:
             con.rollback()
             raise
         return outcome
+
+    def _check_drop(self, piece: Slice, bounds: dict[str, object]) -> None:
+        stored_row = self.con.execute(read_sql("load/count_slice_stored.sql"), bounds).fetchone()
+        staged_row = self.con.execute(
+            read_sql("load/count_slice_staged.sql"), {"slice_id": piece.slice_id}
+        ).fetchone()
+        stored = int(stored_row[0]) if stored_row else 0
+        answered = int(staged_row[0]) if staged_row else 0
+        if stored >= MIN_VALUES_FOR_DROP_CHECK and answered < stored * MIN_KEPT_SHARE:
+            raise SuspiciousDropError(
+                f"answered {answered} values where {stored} are stored; kept the stored "
+                "values (re-run with --accept-drops if Kolada really withdrew them)"
+            )
 
     def _record_history(
         self,
@@ -284,12 +312,13 @@ async def ingest_values(
     requests: Sequence[ValueRequest],
     since: date | None = None,
     raise_on_failure: bool = True,
+    accept_drops: bool = False,
 ) -> ValueIngestResult:
     """Fetch every request and load it slice by slice. See the module docstring."""
     result = ValueIngestResult(requests=len(requests))
     if not requests:
         return result
-    writer = ValueWriter(con, run_id)
+    writer = ValueWriter(con, run_id, accept_drops)
     pending: asyncio.Queue[Slice] = asyncio.Queue()
     for slice_id, request in enumerate(requests):
         pending.put_nowait(Slice.of(slice_id, request, is_changes=since is not None))
@@ -310,7 +339,13 @@ async def ingest_values(
                 continue
             finished += 1
             if isinstance(event, _SliceDone):
-                outcome = await asyncio.to_thread(writer.commit, event.piece)
+                try:
+                    outcome = await asyncio.to_thread(writer.commit, event.piece)
+                except SuspiciousDropError as drop:
+                    await asyncio.to_thread(writer.discard, event.piece)
+                    result.failed.append(FailedSlice(event.piece.path, str(drop)))
+                    log.error("slice kept as before: %s: %s", event.piece.path, drop)
+                    continue
                 result.values += outcome.values
                 result.new_values += outcome.new_values
                 result.revised_values += outcome.revised_values

@@ -1,0 +1,1 @@
+select count(*) from stage_value where slice_id = $slice_id and not is_deleted

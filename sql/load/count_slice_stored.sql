@@ -1,0 +1,10 @@
+-- How many current values a full answer for this slice would replace.
+select count(*)
+from hist_kpi_value
+where valid_to is null
+  and not is_deleted
+  and kpi_id between $min_kpi_id and $max_kpi_id
+  and list_contains($kpi_ids, kpi_id)
+  and period between $min_period and $max_period
+  and list_contains($periods, period)
+  and ($place_ids is null or list_contains($place_ids, municipality_id))
