@@ -230,6 +230,7 @@ class ValueWriter:
 class FailedSlice:
     path: str
     error: str
+    kpi_ids: tuple[str, ...] = ()
 
 
 @dataclass
@@ -343,7 +344,9 @@ async def ingest_values(
                     outcome = await asyncio.to_thread(writer.commit, event.piece)
                 except SuspiciousDropError as drop:
                     await asyncio.to_thread(writer.discard, event.piece)
-                    result.failed.append(FailedSlice(event.piece.path, str(drop)))
+                    result.failed.append(
+                        FailedSlice(event.piece.path, str(drop), event.piece.kpi_ids)
+                    )
                     log.error("slice kept as before: %s: %s", event.piece.path, drop)
                     continue
                 result.values += outcome.values
@@ -353,9 +356,11 @@ async def ingest_values(
                 result.committed += 1
             else:
                 await asyncio.to_thread(writer.discard, event.piece)
-                failure = FailedSlice(event.piece.path, str(event.error))
+                failure = FailedSlice(event.piece.path, str(event.error), event.piece.kpi_ids)
                 result.failed.append(failure)
-                log.error("request failed, slice kept as before: %s: %s", *vars(failure).values())
+                log.error(
+                    "request failed, slice kept as before: %s: %s", failure.path, failure.error
+                )
             now = time.monotonic()
             if now - last_report >= PROGRESS_EVERY_SECONDS or finished == len(requests):
                 last_report = now
