@@ -1,4 +1,4 @@
-"""The nightly run as a Prefect flow. Only wiring: the work is in kolada_goals.pipeline."""
+"""The nightly run as a Prefect flow. Only wiring: the work is in kolada_goals."""
 
 from __future__ import annotations
 
@@ -10,8 +10,15 @@ from prefect.cache_policies import NO_CACHE
 
 from kolada_goals import pipeline
 from kolada_goals.client import KoladaClient
+from kolada_goals.data_tests import run_data_tests
+from kolada_goals.errors import KoladaGoalsError
+from kolada_goals.publish import publish_database
 from kolada_goals.settings import RunOptions
 from kolada_goals.warehouse import apply_schema, connect
+
+
+class DataTestsFailedError(KoladaGoalsError):
+    pass
 
 
 @task(name="refresh-metadata", retries=2, retry_delay_seconds=30, cache_policy=NO_CACHE)
@@ -24,46 +31,79 @@ async def refresh_metadata(
 @task(name="load-values", cache_policy=NO_CACHE)
 async def load_values(
     client: KoladaClient, con: duckdb.DuckDBPyConnection, run_id: str, options: RunOptions
-) -> dict[str, Any]:
+) -> pipeline.ValueLoadSummary | None:
     kpi_ids = sorted({*options.kpi_ids, *pipeline.kpis_of_groups(con, options.kpi_group_ids)})
     if not kpi_ids:
         get_run_logger().warning("no KPIs configured: only metadata was refreshed")
-        return {"requests": 0, "values": 0}
-    plan = pipeline.plan_values(con, kpi_ids, options.years, options.municipality_ids or None)
-    summary = await pipeline.load_values(client, con, run_id, plan)
-    return {
-        "kpis": len(kpi_ids),
-        "requests": len(plan.requests),
-        "lower_bound": plan.lower_bound,
-        "values": summary.result.values,
-        "values_per_second": round(summary.result.values_per_second),
-    }
+        return None
+    return await pipeline.load_values(
+        client,
+        con,
+        run_id,
+        kpi_ids,
+        options.years,
+        options.municipality_ids or None,
+        options.full_every_days,
+        options.force_full,
+        options.accept_drops,
+    )
 
 
-@flow(name="kolada-goals-nightly", log_prints=True)
+@task(name="data-tests", cache_policy=NO_CACHE)
+def data_tests(con: duckdb.DuckDBPyConnection) -> int:
+    failures = run_data_tests(con)
+    if failures:
+        raise DataTestsFailedError(
+            f"{len(failures)} data test(s) failed:\n  " + "\n  ".join(map(str, failures))
+        )
+    return 0
+
+
+@task(name="publish", cache_policy=NO_CACHE)
+def publish(options: RunOptions) -> str:
+    return str(publish_database(options.work_database, options.published_database))
+
+
+@flow(name="kolada-goals-nightly")
 async def nightly(options: RunOptions) -> dict[str, Any]:
+    """Refresh metadata, load values, test, and publish the database for readers."""
     logger = get_run_logger()
-    con = connect(options.database)
+    con = connect(options.work_database)
     run_id = pipeline.new_run_id()
+    summary: pipeline.ValueLoadSummary | None = None
     try:
         apply_schema(con)
-        pipeline.start_run(con, run_id, "full", options.client.base_url)
+        abandoned = pipeline.start_run(con, run_id, options.client.base_url)
+        if abandoned:
+            logger.warning("%d earlier run(s) had been killed; marked abandoned", abandoned)
         async with KoladaClient(options.client) as client:
             try:
                 metadata = await refresh_metadata(client, con, run_id)
-                values = await load_values(client, con, run_id, options)
+                summary = await load_values(client, con, run_id, options)
+                data_tests(con)
             except BaseException as error:
-                pipeline.finish_run(con, run_id, client.stats, error)
+                mode = summary.decision.mode if summary else "full"
+                pipeline.finish_run(con, run_id, mode, client.stats, error=error)
                 raise
-            pipeline.finish_run(con, run_id, client.stats)
+            mode = summary.decision.mode if summary else "metadata"
+            values = summary.result if summary else None
+            pipeline.finish_run(con, run_id, mode, client.stats, values)
             logger.info(
-                "run %s: %d requests (%d retries), metadata %s, values %s",
+                "run %s (%s): %d requests, %d retries; metadata %s; %s",
                 run_id,
+                mode,
                 client.stats.requests,
                 client.stats.retries,
                 metadata,
-                values,
+                "no values"
+                if values is None
+                else (
+                    f"{values.values} values, {values.new_values} new, "
+                    f"{values.revised_values} revised, {values.withdrawn_values} withdrawn"
+                ),
             )
-            return {"run_id": run_id, "metadata": metadata, "values": values}
     finally:
         con.close()
+    published = publish(options)
+    logger.info("published %s", published)
+    return {"run_id": run_id, "published": published}

@@ -15,8 +15,8 @@ from rich.logging import RichHandler
 
 from kolada_goals.client import ClientSettings
 from kolada_goals.errors import KoladaGoalsError
+from kolada_goals.publish import DEFAULT_PUBLISHED_DATABASE, DEFAULT_WORK_DATABASE
 from kolada_goals.settings import BASE_URL_ENVIRONMENT_VARIABLE, RunOptions
-from kolada_goals.warehouse import DEFAULT_DATABASE
 
 # Prefect must not try to phone home from machines without a network.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -56,7 +56,12 @@ def run(
             help="Kolada v3 base URL (default: the live API).",
         ),
     ] = None,
-    database: Annotated[Path, typer.Option(help="DuckDB file to load.")] = DEFAULT_DATABASE,
+    database: Annotated[
+        Path, typer.Option(help="Published DuckDB file, replaced atomically after a good run.")
+    ] = DEFAULT_PUBLISHED_DATABASE,
+    work_database: Annotated[
+        Path, typer.Option(help="Work DuckDB file the run writes and keeps between runs.")
+    ] = DEFAULT_WORK_DATABASE,
     kpi: Annotated[list[str] | None, typer.Option(help="KPI id to fetch (repeatable).")] = None,
     kpi_group: Annotated[
         list[str] | None, typer.Option(help="KPI group id, e.g. GKPI118 (repeatable).")
@@ -64,6 +69,15 @@ def run(
     years: Annotated[str | None, typer.Option(help="e.g. 2000-2025 (default: 25 years).")] = None,
     rate: Annotated[float, typer.Option(help="Requests per second; 0 turns the limit off.")] = 5.0,
     concurrency: Annotated[int, typer.Option(help="Requests in flight at most.")] = 4,
+    full: Annotated[
+        bool, typer.Option("--full", help="Load every KPI in full, not incrementally.")
+    ] = False,
+    accept_drops: Annotated[
+        bool,
+        typer.Option(
+            "--accept-drops", help="Replace stored values even when an answer shrinks sharply."
+        ),
+    ] = False,
     offline: Annotated[
         bool,
         typer.Option(help="Serve the built-in fake Kolada with SYNTHETIC data and use it."),
@@ -76,8 +90,11 @@ def run(
 
     client_settings = ClientSettings(requests_per_second=rate or None, max_concurrency=concurrency)
     options = RunOptions(
-        database=database,
+        work_database=work_database,
+        published_database=database,
         client=client_settings,
+        force_full=full,
+        accept_drops=accept_drops,
         kpi_ids=tuple(kpi or ()),
         kpi_group_ids=tuple(kpi_group or ()),
     )

@@ -6,17 +6,25 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import duckdb
+import orjson
 
 from kolada_goals.client import METADATA_ENTITIES, ClientStats, KoladaClient
 from kolada_goals.errors import UnknownKpiError
+from kolada_goals.incremental import (
+    DEFAULT_FULL_EVERY_DAYS,
+    LoadDecision,
+    decide_load,
+    record_loaded,
+    scope_hash,
+)
 from kolada_goals.metadata import MetadataBatch, load_metadata
 from kolada_goals.planner import RequestPlan, plan_data_requests
 from kolada_goals.sql_files import read_sql
-from kolada_goals.values import ValueIngestResult, ingest_values
+from kolada_goals.values import IngestFailedError, ValueIngestResult, ingest_values
 
 log = logging.getLogger(__name__)
 
@@ -31,29 +39,50 @@ def default_years(today: date | None = None, span: int = 25) -> range:
     return range(current - span + 1, current + 1)
 
 
-def start_run(con: duckdb.DuckDBPyConnection, run_id: str, mode: str, base_url: str) -> None:
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, base_url: str) -> int:
+    """Record a new run; returns how many earlier runs were found killed and abandoned."""
+    abandoned = con.execute(read_sql("load/abandon_stale_runs.sql")).fetchone()
     con.execute(
         read_sql("load/start_run.sql"),
-        {"run_id": run_id, "started_at": datetime.now(UTC), "mode": mode, "base_url": base_url},
+        {"run_id": run_id, "started_at": datetime.now(UTC), "mode": "full", "base_url": base_url},
     )
+    return int(abandoned[0]) if abandoned else 0
+
+
+def table_row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    tables = [str(row[0]) for row in con.execute(read_sql("queries/table_names.sql")).fetchall()]
+    counts: dict[str, int] = {}
+    for table in tables:
+        row = con.execute(f'select count(*) from "{table}"').fetchone()
+        counts[table] = int(row[0]) if row else 0
+    return counts
 
 
 def finish_run(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
+    mode: str,
     stats: ClientStats,
+    values: ValueIngestResult | None = None,
     error: BaseException | None = None,
 ) -> None:
+    values = values or ValueIngestResult()
     con.execute(
         read_sql("load/finish_run.sql"),
         {
             "run_id": run_id,
             "finished_at": datetime.now(UTC),
+            "mode": mode,
             "status": "failed" if error else "succeeded",
             "requests": stats.requests,
             "retries": stats.retries,
             "pages": stats.pages,
             "records": stats.records,
+            "new_values": values.new_values,
+            "revised_values": values.revised_values,
+            "withdrawn_values": values.withdrawn_values,
+            "failed_requests": len(values.failed),
+            "row_counts": orjson.dumps(table_row_counts(con)).decode(),
             "error": None if error is None else f"{type(error).__name__}: {error}",
         },
     )
@@ -115,25 +144,80 @@ def plan_values(
     )
 
 
-@dataclass(frozen=True)
+@dataclass
 class ValueLoadSummary:
-    plan: RequestPlan
-    result: ValueIngestResult
+    decision: LoadDecision
+    plans: list[RequestPlan] = field(default_factory=list)
+    result: ValueIngestResult = field(default_factory=ValueIngestResult)
+
+
+def _merge(total: ValueIngestResult, part: ValueIngestResult) -> None:
+    total.requests += part.requests
+    total.committed += part.committed
+    total.values += part.values
+    total.new_values += part.new_values
+    total.revised_values += part.revised_values
+    total.withdrawn_values += part.withdrawn_values
+    total.seconds += part.seconds
+    total.failed.extend(part.failed)
 
 
 async def load_values(
     client: KoladaClient,
     con: duckdb.DuckDBPyConnection,
     run_id: str,
-    plan: RequestPlan,
-    since: date | None = None,
+    kpi_ids: Sequence[str],
+    years: Sequence[int],
+    municipality_ids: Sequence[str] | None = None,
+    full_every_days: int = DEFAULT_FULL_EVERY_DAYS,
+    force_full: bool = False,
+    accept_drops: bool = False,
 ) -> ValueLoadSummary:
+    """Load values of `kpi_ids`: in full where due, else incrementally. Raises
+    IngestFailedError after loading everything else when some requests failed."""
+    now = datetime.now(UTC)
+    scope = scope_hash(years, municipality_ids)
+    decision = decide_load(con, kpi_ids, scope, now, full_every_days, force_full)
+    summary = ValueLoadSummary(decision)
+    for part_kpis, since in (
+        (decision.full_kpi_ids, None),
+        (decision.incremental_kpi_ids, decision.since),
+    ):
+        if not part_kpis:
+            continue
+        plan = plan_values(con, part_kpis, years, municipality_ids)
+        summary.plans.append(plan)
+        log.info(
+            "values (%s, %d KPIs): %d requests planned (%s layout, %d pages expected, "
+            "lower bound %d)",
+            "full" if since is None else f"changes since {since}",
+            len(part_kpis),
+            len(plan.requests),
+            plan.layout,
+            plan.expected_pages,
+            plan.lower_bound,
+        )
+        part = await ingest_values(
+            client,
+            con,
+            run_id,
+            plan.requests,
+            since,
+            raise_on_failure=False,
+            accept_drops=accept_drops,
+        )
+        _merge(summary.result, part)
+        failed_kpis = {kpi for failure in part.failed for kpi in failure.kpi_ids}
+        loaded = [kpi for kpi in part_kpis if kpi not in failed_kpis]
+        record_loaded(con, loaded, scope, now, is_full=since is None)
     log.info(
-        "values: %d requests planned (%s layout, %d pages expected, lower bound %d)",
-        len(plan.requests),
-        plan.layout,
-        plan.expected_pages,
-        plan.lower_bound,
+        "values: %d answered, %d new, %d revised by Kolada, %d withdrawn, %d requests failed",
+        summary.result.values,
+        summary.result.new_values,
+        summary.result.revised_values,
+        summary.result.withdrawn_values,
+        len(summary.result.failed),
     )
-    result = await ingest_values(client, con, run_id, plan.requests, since)
-    return ValueLoadSummary(plan, result)
+    if summary.result.failed:
+        raise IngestFailedError(summary.result)
+    return summary

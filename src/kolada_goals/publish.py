@@ -38,6 +38,9 @@ def publish_database(work_database: Path, published_database: Path) -> Path:
             "close every connection to it before publishing"
         )
     published_database.parent.mkdir(parents=True, exist_ok=True)
+    # Copies left by a run killed while publishing are of no use to anyone.
+    for leftover in published_database.parent.glob(f".{published_database.name}.*.tmp"):
+        leftover.unlink(missing_ok=True)
     temporary = published_database.with_name(f".{published_database.name}.{os.getpid()}.tmp")
     try:
         with work_database.open("rb") as source, temporary.open("wb") as target:

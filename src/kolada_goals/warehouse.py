@@ -8,8 +8,6 @@ import duckdb
 
 from kolada_goals.sql_files import sql_files
 
-DEFAULT_DATABASE = Path("data") / "kolada_goals.duckdb"
-
 
 def connect(path: Path | str = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
     if str(path) != ":memory:":
