@@ -65,8 +65,9 @@ def publish(options: RunOptions) -> str:
 
 
 @flow(name="kolada-goals-nightly")
-async def nightly(options: RunOptions) -> dict[str, Any]:
+async def nightly(options: RunOptions | None = None) -> dict[str, Any]:
     """Refresh metadata, load values, test, and publish the database for readers."""
+    options = options or RunOptions.from_environment()
     logger = get_run_logger()
     con = connect(options.work_database)
     run_id = pipeline.new_run_id()

@@ -115,6 +115,16 @@ def run(
         raise typer.Exit(1) from None
 
 
+@app.command()
+def serve(
+    cron: Annotated[str, typer.Option(help="Cron line, Europe/Stockholm time.")] = "0 3 * * *",
+) -> None:
+    """Serve the nightly deployment on a Prefect server (PREFECT_API_URL must point at it)."""
+    from flows.deployment import serve_nightly
+
+    serve_nightly(cron)
+
+
 def _with_base_url(options: RunOptions, base_url: str) -> RunOptions:
     return replace(options, client=replace(options.client, base_url=base_url))
 

@@ -32,3 +32,8 @@ class RunOptions:
     full_every_days: int = DEFAULT_FULL_EVERY_DAYS
     force_full: bool = False
     accept_drops: bool = False
+
+    @classmethod
+    def from_environment(cls) -> RunOptions:
+        """Defaults, with the base URL from KOLADA_BASE_URL when it is set."""
+        return cls(client=ClientSettings(base_url=base_url_from_environment()))
