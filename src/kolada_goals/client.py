@@ -113,6 +113,10 @@ class KoladaClient:
         rate = self.settings.requests_per_second
         # A bucket of one token: requests are spread evenly, never sent in bursts.
         self._limiter = AsyncLimiter(1, 1.0 / rate) if rate else None
+        initial = self.settings.backoff_initial_seconds
+        self._backoff = wait_exponential_jitter(
+            multiplier=initial, jitter=initial, max=self.settings.backoff_max_seconds
+        )
 
     async def __aenter__(self) -> KoladaClient:
         self._http = httpx.AsyncClient(
@@ -133,9 +137,7 @@ class KoladaClient:
         return f"{url}?{urlencode(dict(params))}" if params else url
 
     def _wait_seconds(self, state: RetryCallState) -> float:
-        exponential = wait_exponential_jitter(
-            initial=self.settings.backoff_initial_seconds, max=self.settings.backoff_max_seconds
-        )(state)
+        exponential = self._backoff(state)
         outcome = state.outcome
         error = outcome.exception() if outcome is not None else None
         if isinstance(error, _RetryableError) and error.retry_after is not None:

@@ -7,7 +7,7 @@ import re
 KPI_ID = re.compile(r"[NU]\d{5}")
 MUNICIPALITY_ID = re.compile(r"\d{4}")
 MUNICIPALITY_GROUP_ID = re.compile(r"G\d+")
-KPI_GROUP_ID = re.compile(r"GKPI\d+")
+KPI_GROUP_ID = re.compile(r"G\d*KPI\d+")
 OU_ID = re.compile(r"V\d{2}E\d+")
 GENDERS = ("T", "K", "M")
 

@@ -17,7 +17,7 @@ from kolada_goals.errors import KoladaError
 KPI_ID_PATTERN = r"^[NU]\d{5}$"
 MUNICIPALITY_ID_PATTERN = r"^\d{4}$"
 GROUP_ID_PATTERN = r"^G\d+$"
-KPI_GROUP_ID_PATTERN = r"^GKPI\d+$"
+KPI_GROUP_ID_PATTERN = r"^G\d*KPI\d+$"  # GKPI118, G2KPI110397
 GENDER_VALUES = ["T", "K", "M"]
 
 
