@@ -11,7 +11,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.logging import RichHandler
 
 from kolada_goals.client import ClientSettings
 from kolada_goals.errors import KoladaGoalsError
@@ -21,6 +20,7 @@ from kolada_goals.settings import BASE_URL_ENVIRONMENT_VARIABLE, RunOptions
 # Prefect must not try to phone home from machines without a network.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "kolada_goals")
+os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 
 app = typer.Typer(help="Follow up municipal goals with KPI data from Kolada.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -40,11 +40,10 @@ def parse_years(text: str) -> tuple[int, ...]:
 
 
 def _configure_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(message)s",
-        handlers=[RichHandler(console=console, show_path=False)],
-    )
+    """Prefect prints the package's logs (PREFECT_LOGGING_EXTRA_LOGGERS); httpx's line per
+    request is too much for a run of thousands of requests."""
+    logging.getLogger("kolada_goals").setLevel(logging.DEBUG if verbose else logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 @app.command()
@@ -102,7 +101,7 @@ def run(
         options = replace(options, years=parse_years(years))
     try:
         if offline:
-            from kolada_goals.fake_api.offline import offline_run_options
+            from kolada_goals.fake.offline import offline_run_options
 
             with offline_run_options(options) as offline_options:
                 asyncio.run(nightly(offline_options))
@@ -123,6 +122,45 @@ def serve(
     from flows.deployment import serve_nightly
 
     serve_nightly(cron)
+
+
+@app.command("fake-api")
+def fake_api(
+    data: Annotated[
+        Path | None,
+        typer.Option(help="Folder laid out like kolada-samples (v3_metadata/, data/*.csv)."),
+    ] = None,
+    synthetic: Annotated[
+        bool, typer.Option(help="Serve SYNTHETIC values (for --data's metadata, if given).")
+    ] = False,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8765,
+    host: Annotated[str, typer.Option(help="A loopback address.")] = "127.0.0.1",
+    faults: Annotated[
+        Path | None, typer.Option(help='JSON list of fault rules, e.g. [{"kind": "rate_limit"}].')
+    ] = None,
+) -> None:
+    """Serve a fake Kolada v3 API on loopback, e.g. for `run --base-url`."""
+    from kolada_goals.fake import FaultPlan, create_app, load_folder, serve, synthetic_dataset
+
+    if data is None and not synthetic:
+        raise typer.BadParameter("give --data DIR, --synthetic, or both")
+    try:
+        if data is not None and not synthetic:
+            dataset = load_folder(data)
+        elif data is not None:
+            folder = load_folder(data)
+            dataset = synthetic_dataset(
+                folder.kpis, folder.municipalities, folder.municipality_groups, folder.kpi_groups
+            )
+        else:
+            dataset = synthetic_dataset()
+        plan = FaultPlan.from_file(faults) if faults else FaultPlan()
+    except (OSError, ValueError) as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+    label = "SYNTHETIC values" if dataset.synthetic else f"data from {data}"
+    console.print(f"fake Kolada ({label}) on http://{host}:{port}/v3")
+    serve(create_app(dataset, plan), host, port)
 
 
 def _with_base_url(options: RunOptions, base_url: str) -> RunOptions:
