@@ -18,7 +18,6 @@ KPI_ID_PATTERN = r"^[NU]\d{5}$"
 MUNICIPALITY_ID_PATTERN = r"^\d{4}$"
 GROUP_ID_PATTERN = r"^G\d+$"
 KPI_GROUP_ID_PATTERN = r"^G\d*KPI\d+$"  # GKPI118, G2KPI110397
-GENDER_VALUES = ["T", "K", "M"]
 
 
 class CoreKpi(pa.DataFrameModel):
@@ -95,20 +94,6 @@ class CoreOu(pa.DataFrameModel):
         strict = True
 
 
-class CoreKpiValue(pa.DataFrameModel):
-    kpi_id: str = pa.Field(str_matches=KPI_ID_PATTERN)
-    municipality_id: str = pa.Field(str_matches=MUNICIPALITY_ID_PATTERN)
-    period: int = pa.Field(ge=1900, le=2200)
-    gender: str = pa.Field(isin=GENDER_VALUES)
-    value: float = pa.Field(nullable=True)
-    count: int = pa.Field(nullable=True)
-    status: str = pa.Field(nullable=True)
-
-    class Config:
-        strict = True
-        unique = ["kpi_id", "municipality_id", "period", "gender"]
-
-
 CORE_TABLE_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "core_kpi": CoreKpi,
     "core_kpi_group": CoreKpiGroup,
@@ -116,7 +101,6 @@ CORE_TABLE_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "core_municipality": CoreMunicipality,
     "core_municipality_group": CoreMunicipalityGroup,
     "core_ou": CoreOu,
-    "core_kpi_value": CoreKpiValue,
 }
 
 

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 ValueRequest = DataRequest | OuDataRequest
 PROGRESS_EVERY_SECONDS = 5.0
+FLUSH_EVERY_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,28 @@ class ValueWriter:
         self.run_id = run_id
         self.accept_drops = accept_drops
         self._pages: dict[int, _StagedPages] = {}
+        self._in_transaction = False
         con.execute(read_sql("load/create_stage_value.sql"))
+
+    def _begin(self) -> None:
+        # Slices are applied in batches, one transaction each: a commit costs a WAL sync,
+        # far more than applying a slice. A killed run loses only the open batch, whose
+        # slices keep their earlier values and are fetched again by the next run.
+        if not self._in_transaction:
+            self.con.begin()
+            self._in_transaction = True
+
+    def flush(self) -> None:
+        """Commit every slice applied since the last flush."""
+        if self._in_transaction:
+            self.con.commit()
+            self._in_transaction = False
+
+    def abort(self) -> None:
+        """Roll back every slice applied since the last flush."""
+        if self._in_transaction:
+            self.con.rollback()
+            self._in_transaction = False
 
     def stage(self, piece: Slice, page: Page, table: pa.Table) -> None:
         staged = self._pages.setdefault(piece.slice_id, _StagedPages(page.request_url))
@@ -104,6 +126,7 @@ class ValueWriter:
         staged.values += table.num_rows
         if table.num_rows == 0:
             return
+        self._begin()
         self.con.register("staged_page", table)
         try:
             self.con.execute(
@@ -119,12 +142,14 @@ class ValueWriter:
 
     def discard(self, piece: Slice) -> None:
         self._pages.pop(piece.slice_id, None)
+        self._begin()
         self.con.execute(read_sql("load/delete_stage_slice.sql"), {"slice_id": piece.slice_id})
 
-    def commit(self, piece: Slice) -> SliceOutcome:
-        """Move a complete slice from the stage to raw_, hist_ and core_ tables."""
+    def apply(self, piece: Slice) -> SliceOutcome:
+        """Move a complete slice from the stage to raw_ and hist_ (or core_ou_) tables, in
+        the open batch (see flush). Raises SuspiciousDropError, leaving the stored values of
+        the slice untouched, when a full answer shrank sharply."""
         staged = self._pages.pop(piece.slice_id, _StagedPages())
-        outcome = SliceOutcome(values=staged.values)
         slice_params = {"slice_id": piece.slice_id}
         bounds = {
             "kpi_ids": list(piece.kpi_ids),
@@ -135,23 +160,11 @@ class ValueWriter:
             "max_period": max(piece.periods),
             "place_ids": None if piece.place_ids is None else list(piece.place_ids),
         }
-        if piece.route == "oudata":
-            targets = [("ou_value", True)]
-            raw = "load/land_raw_ou_value.sql"
-        else:
-            # Group ids answer Kolada's group means, kept apart from members' own values.
-            has_groups = piece.place_ids is None or any(p.startswith("G") for p in piece.place_ids)
-            has_members = piece.place_ids is None or any(
-                not p.startswith("G") for p in piece.place_ids
-            )
-            targets = [("kpi_value", has_members), ("group_value", has_groups)]
-            raw = "load/land_raw_kpi_value.sql"
         con = self.con
-        if piece.route == "data" and not piece.is_changes and not self.accept_drops:
-            self._check_drop(piece, bounds)
-        con.begin()
+        self._begin()
         try:
-            con.execute(read_sql(raw), {**slice_params, "run_id": self.run_id})
+            raw = "land_raw_ou_value" if piece.route == "oudata" else "land_raw_kpi_value"
+            con.execute(read_sql(f"load/{raw}.sql"), {**slice_params, "run_id": self.run_id})
             if staged.page_urls:
                 con.execute(
                     read_sql("load/land_raw_request.sql"),
@@ -165,42 +178,31 @@ class ValueWriter:
                         "record_counts": staged.record_counts,
                     },
                 )
-            if piece.route == "data":
-                outcome = self._record_history(piece, staged, bounds, outcome)
-            for target, applies in targets:
-                if not applies:
-                    continue
-                if piece.is_changes:
-                    con.execute(read_sql(f"load/delete_{target}_changes.sql"), slice_params)
-                else:
-                    con.execute(read_sql(f"load/delete_{target}_slice.sql"), bounds)
-                con.execute(read_sql(f"load/insert_{target}_slice.sql"), slice_params)
+            if piece.route == "oudata":
+                outcome = self._replace_ou_values(piece, bounds, staged.values)
+            else:
+                outcome = self._record_history(piece, staged, bounds)
             con.execute(read_sql("load/delete_stage_slice.sql"), slice_params)
-            con.commit()
+        except SuspiciousDropError:
+            raise
         except BaseException:
-            con.rollback()
+            self.abort()
             raise
         return outcome
 
-    def _check_drop(self, piece: Slice, bounds: dict[str, object]) -> None:
-        stored_row = self.con.execute(read_sql("load/count_slice_stored.sql"), bounds).fetchone()
-        staged_row = self.con.execute(
-            read_sql("load/count_slice_staged.sql"), {"slice_id": piece.slice_id}
-        ).fetchone()
-        stored = int(stored_row[0]) if stored_row else 0
-        answered = int(staged_row[0]) if staged_row else 0
-        if stored >= MIN_VALUES_FOR_DROP_CHECK and answered < stored * MIN_KEPT_SHARE:
-            raise SuspiciousDropError(
-                f"answered {answered} values where {stored} are stored; kept the stored "
-                "values (re-run with --accept-drops if Kolada really withdrew them)"
-            )
+    def _replace_ou_values(
+        self, piece: Slice, bounds: dict[str, object], values: int
+    ) -> SliceOutcome:
+        params = {"slice_id": piece.slice_id}
+        if piece.is_changes:
+            self.con.execute(read_sql("load/delete_ou_value_changes.sql"), params)
+        else:
+            self.con.execute(read_sql("load/delete_ou_value_slice.sql"), bounds)
+        self.con.execute(read_sql("load/insert_ou_value_slice.sql"), params)
+        return SliceOutcome(values=values)
 
     def _record_history(
-        self,
-        piece: Slice,
-        staged: _StagedPages,
-        bounds: dict[str, object],
-        outcome: SliceOutcome,
+        self, piece: Slice, staged: _StagedPages, bounds: dict[str, object]
     ) -> SliceOutcome:
         con = self.con
         if piece.is_changes:
@@ -215,15 +217,25 @@ class ValueWriter:
                 read_sql("load/slice_change_replacement.sql"),
                 {"slice_id": piece.slice_id, **bounds},
             )
+        counts = con.execute(
+            read_sql("load/count_slice_change.sql"), {"slice_id": piece.slice_id}
+        ).fetchone()
+        answered, new, revised, withdrawn = (int(n or 0) for n in counts) if counts else (0,) * 4
+        if not piece.is_changes and not self.accept_drops:
+            # Every answered value that is not new was stored before, as was every withdrawn one.
+            stored = answered - new + withdrawn
+            if stored >= MIN_VALUES_FOR_DROP_CHECK and answered < stored * MIN_KEPT_SHARE:
+                raise SuspiciousDropError(
+                    f"answered {answered} values where {stored} are stored; kept the stored "
+                    "values (re-run with --accept-drops if Kolada really withdrew them)"
+                )
         changed_at = staged.fetched_ats[0] if staged.fetched_ats else datetime.now(UTC)
         con.execute(read_sql("load/close_hist_kpi_value.sql"), {"changed_at": changed_at})
         con.execute(
             read_sql("load/insert_hist_kpi_value.sql"),
             {"changed_at": changed_at, "run_id": self.run_id},
         )
-        counts = con.execute(read_sql("load/count_slice_change.sql")).fetchone()
-        new, revised, withdrawn = (int(n or 0) for n in counts) if counts else (0, 0, 0)
-        return SliceOutcome(outcome.values, new, revised, withdrawn)
+        return SliceOutcome(staged.values, new, revised, withdrawn)
 
 
 @dataclass(frozen=True)
@@ -327,21 +339,24 @@ async def ingest_values(
     # Bounded: fetching waits for the writer, so memory stays flat whatever the total.
     events: asyncio.Queue[_Event] = asyncio.Queue(maxsize=2 * workers)
     started = time.monotonic()
+    writing_seconds = 0.0
     fetchers = [
         asyncio.create_task(_fetch_slices(client, pending, events, since)) for _ in range(workers)
     ]
     finished = 0
-    last_report = started
+    last_report = last_flush = started
     try:
         while finished < len(requests):
             event = await events.get()
+            write_started = time.monotonic()
             if isinstance(event, _PageDone):
                 await asyncio.to_thread(writer.stage, event.piece, event.page, event.table)
+                writing_seconds += time.monotonic() - write_started
                 continue
             finished += 1
             if isinstance(event, _SliceDone):
                 try:
-                    outcome = await asyncio.to_thread(writer.commit, event.piece)
+                    outcome = await asyncio.to_thread(writer.apply, event.piece)
                 except SuspiciousDropError as drop:
                     await asyncio.to_thread(writer.discard, event.piece)
                     result.failed.append(
@@ -362,6 +377,10 @@ async def ingest_values(
                     "request failed, slice kept as before: %s: %s", failure.path, failure.error
                 )
             now = time.monotonic()
+            if now - last_flush >= FLUSH_EVERY_SECONDS:
+                await asyncio.to_thread(writer.flush)
+                last_flush = time.monotonic()
+            writing_seconds += now - write_started
             if now - last_report >= PROGRESS_EVERY_SECONDS or finished == len(requests):
                 last_report = now
                 log.info(
@@ -372,11 +391,14 @@ async def ingest_values(
                     result.values / max(now - started, 1e-9),
                     len(result.failed),
                 )
+        await asyncio.to_thread(writer.flush)
     finally:
         for task in fetchers:
             task.cancel()
         await asyncio.gather(*fetchers, return_exceptions=True)
+        writer.abort()  # only left open when something failed half way
     result.seconds = time.monotonic() - started
+    log.info("values: %.1f s of %.1f s spent writing to DuckDB", writing_seconds, result.seconds)
     _record_failures(con, run_id, result.failed)
     if result.failed and raise_on_failure:
         raise IngestFailedError(result)

@@ -1,1 +1,0 @@
-select count(*) from stage_value where slice_id = $slice_id and not is_deleted
