@@ -169,3 +169,7 @@ def _with_base_url(options: RunOptions, base_url: str) -> RunOptions:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()
