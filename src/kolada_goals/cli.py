@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from kolada_goals.cli_goals import goals_app
 from kolada_goals.client import ClientSettings
 from kolada_goals.errors import KoladaGoalsError
 from kolada_goals.publish import DEFAULT_PUBLISHED_DATABASE, DEFAULT_WORK_DATABASE
@@ -23,6 +24,7 @@ os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "kolada_goals")
 os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 
 app = typer.Typer(help="Follow up municipal goals with KPI data from Kolada.", no_args_is_help=True)
+app.add_typer(goals_app, name="goals")
 console = Console(stderr=True)
 
 

@@ -20,3 +20,10 @@ def read_sql(relative_path: str) -> str:
 def sql_files(folder: str) -> list[Path]:
     """Every .sql file of sql/<folder>, in name order."""
     return sorted((SQL_ROOT / folder).glob("*.sql"))
+
+
+def sql_statements(relative_path: str) -> list[str]:
+    """The statements of a multi-statement file, for running each with parameters (DuckDB binds
+    parameters to the last statement of a string only). Statements end with ';' at a line end."""
+    text = read_sql(relative_path)
+    return [part.strip() for part in text.split(";\n") if part.strip().rstrip(";").strip()]

@@ -1,0 +1,102 @@
+"""`kolada-goals goals ...`: validate, create and describe goal-definition files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import typer
+from rich.console import Console
+
+from kolada_goals.goals.catalogue import Catalogue
+from kolada_goals.goals.model import json_schema
+from kolada_goals.goals.template import file_name_for, goal_file_template
+from kolada_goals.goals.validate import validate_goal_files
+from kolada_goals.publish import DEFAULT_PUBLISHED_DATABASE
+from kolada_goals.settings import DEFAULT_GOALS_DIRECTORY
+
+goals_app = typer.Typer(help="Goal-definition files: validate, new, schema.", no_args_is_help=True)
+console = Console(stderr=True)
+
+MetadataOption = Annotated[
+    Path | None,
+    typer.Option(help="Kolada v3 metadata folder (kpi.v3.json, ...) instead of the database."),
+]
+DatabaseOption = Annotated[
+    Path, typer.Option(help="DuckDB file whose Kolada metadata to check against.")
+]
+
+
+def load_catalogue(metadata: Path | None, database: Path) -> Catalogue:
+    """The catalogue from --metadata, else from the database; exits with a clear message."""
+    try:
+        if metadata is not None:
+            return Catalogue.from_metadata_folder(metadata)
+        if not database.is_file():
+            console.print(
+                f"[red]error:[/red] no Kolada metadata: {database} does not exist. Run "
+                "`kolada-goals run` (or `kolada-goals demo`) first, or give --metadata DIR."
+            )
+            raise typer.Exit(2)
+        with duckdb.connect(str(database), read_only=True) as con:
+            return Catalogue.from_database(con)
+    except (OSError, ValueError, KeyError, duckdb.Error) as error:
+        console.print(f"[red]error:[/red] cannot read Kolada metadata: {error}")
+        raise typer.Exit(2) from None
+
+
+@goals_app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of *.yaml.")],
+    metadata: MetadataOption = None,
+    database: DatabaseOption = DEFAULT_PUBLISHED_DATABASE,
+) -> None:
+    """Check files against the format and Kolada's catalogue; report every error at once."""
+    missing = [path for path in paths if not path.exists()]
+    if missing:
+        console.print(f"[red]error:[/red] not found: {', '.join(map(str, missing))}")
+        raise typer.Exit(2)
+    catalogue = load_catalogue(metadata, database)
+    results = validate_goal_files(paths, catalogue)
+    problems = [problem for result in results for problem in result.problems]
+    for result in results:
+        mark = "[green]ok[/green]" if result.ok else "[red]errors[/red]"
+        console.print(f"{mark} {result.path}")
+    for problem in problems:
+        console.print(str(problem), markup=False, highlight=False)
+    if problems:
+        console.print(f"[red]{len(problems)} error(s) in {len(results)} file(s)[/red]")
+        raise typer.Exit(1)
+    console.print(f"{len(results)} file(s) valid")
+
+
+@goals_app.command()
+def new(
+    kommun: Annotated[str, typer.Option(help="Kommunkod, e.g. 2425.")],
+    directory: Annotated[Path, typer.Option(help="Where to write.")] = DEFAULT_GOALS_DIRECTORY,
+    metadata: MetadataOption = None,
+    database: DatabaseOption = DEFAULT_PUBLISHED_DATABASE,
+) -> None:
+    """Write a starting file for a kommun (never overwrites)."""
+    catalogue = load_catalogue(metadata, database)
+    try:
+        text = goal_file_template(kommun, catalogue)
+    except KeyError:
+        console.print(f"[red]error:[/red] {kommun!r} is not a kommun id (e.g. 2425 for Dorotea)")
+        raise typer.Exit(2) from None
+    path = directory / file_name_for(kommun, catalogue.municipalities[kommun].title)
+    existing = sorted(directory.glob(f"{kommun}-*.yaml"))
+    if existing:
+        console.print(f"[red]error:[/red] {existing[0]} already exists; not overwritten")
+        raise typer.Exit(1)
+    directory.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    console.print(f"wrote {path}")
+
+
+@goals_app.command()
+def schema() -> None:
+    """Print the JSON Schema of goal-definition files (docs/goal-definitions.schema.json)."""
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))

@@ -1,0 +1,1 @@
+"""Each kommun's goal definitions: file format, validation, loading and templates."""

@@ -1,0 +1,76 @@
+"""What goal validation needs to know of Kolada: KPIs, municipalities and groups."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import orjson
+
+from kolada_goals.sql_files import read_sql
+
+
+@dataclass(frozen=True)
+class KpiFacts:
+    title: str
+    is_divided_by_gender: bool
+    municipality_type: str  # K kommuner, L regions, A both
+
+
+@dataclass(frozen=True)
+class Municipality:
+    title: str
+    municipality_type: str  # K kommun, L region or Riket
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    kpis: Mapping[str, KpiFacts]
+    municipalities: Mapping[str, Municipality]
+    groups: Mapping[str, str]  # group id -> title
+
+    @classmethod
+    def from_database(cls, con: duckdb.DuckDBPyConnection) -> Catalogue:
+        kpis = {
+            kpi_id: KpiFacts(title, bool(gendered), kind)
+            for kpi_id, title, gendered, kind in con.execute(
+                read_sql("queries/catalogue_kpis.sql")
+            ).fetchall()
+        }
+        municipalities = {
+            municipality_id: Municipality(title, kind)
+            for municipality_id, kind, title in con.execute(
+                read_sql("queries/catalogue_municipalities.sql")
+            ).fetchall()
+        }
+        groups = dict(con.execute(read_sql("queries/catalogue_groups.sql")).fetchall())
+        return cls(kpis, municipalities, groups)
+
+    @classmethod
+    def from_metadata_folder(cls, folder: Path) -> Catalogue:
+        """A folder of Kolada v3 metadata as JSON arrays: kpi.v3.json, municipality.v3.json,
+        municipality_groups.v3.json (the layout of kolada-samples/v3_metadata)."""
+
+        def read(name: str) -> list[dict[str, object]]:
+            records = orjson.loads((folder / name).read_bytes())
+            if not isinstance(records, list):
+                raise ValueError(f"{folder / name}: expected a JSON array of records")
+            return records
+
+        kpis = {
+            str(k["id"]): KpiFacts(
+                str(k["title"]), bool(k["is_divided_by_gender"]), str(k["municipality_type"])
+            )
+            for k in read("kpi.v3.json")
+        }
+        municipalities = {
+            str(m["id"]): Municipality(str(m["title"]), str(m["type"]))
+            for m in read("municipality.v3.json")
+        }
+        groups = {str(g["id"]): str(g["title"]) for g in read("municipality_groups.v3.json")}
+        return cls(kpis, municipalities, groups)
+
+    def kommun_ids(self) -> list[str]:
+        return sorted(i for i, m in self.municipalities.items() if m.municipality_type == "K")

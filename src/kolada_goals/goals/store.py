@@ -1,0 +1,195 @@
+"""Goal definitions into DuckDB. A kommun's rows are replaced only by a file that validates:
+a broken file keeps what was loaded before, and is reported."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from kolada_goals.goals.catalogue import Catalogue
+from kolada_goals.goals.model import (
+    DoroteaRule,
+    Goal,
+    GoalFile,
+    GroupReference,
+    Indicator,
+    KommunerReference,
+    OwnTrendReference,
+    TrendRule,
+)
+from kolada_goals.goals.validate import GoalFileProblem, ValidatedFile, validate_goal_files
+from kolada_goals.sql_files import read_sql, sql_statements
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class GoalLoadSummary:
+    loaded: list[str] = field(default_factory=list)  # kommun ids replaced from their files
+    kept: list[str] = field(default_factory=list)  # kommun ids whose broken file was not loaded
+    removed: list[str] = field(default_factory=list)  # kommun ids whose file is gone
+    problems: list[GoalFileProblem] = field(default_factory=list)
+
+
+def _depths(goals: list[Goal]) -> dict[str, int]:
+    parents = {goal.id: goal.parent for goal in goals}
+    depths: dict[str, int] = {}
+    for goal in goals:
+        depth, current = 0, goal.parent
+        while current is not None:
+            depth += 1
+            current = parents.get(current)
+        depths[goal.id] = depth
+    return depths
+
+
+def _indicator_row(
+    definition: GoalFile, goal: Goal, indicator: Indicator, ordinal: int
+) -> tuple[object, ...]:
+    reference = indicator.reference or definition.defaults.reference
+    rule = indicator.rule or definition.defaults.rule
+    return (
+        definition.kommun,
+        indicator.id,
+        goal.id,
+        ordinal,
+        indicator.kpi,
+        indicator.local.unit if indicator.local else None,
+        indicator.title,
+        indicator.gender or definition.defaults.gender,
+        indicator.direction,
+        reference.kind,
+        reference.group if isinstance(reference, GroupReference) else None,
+        reference.kommuner if isinstance(reference, KommunerReference) else None,
+        reference.years if isinstance(reference, OwnTrendReference) else None,
+        rule.kind,
+        rule.tolerance.kind if isinstance(rule, DoroteaRule) else None,
+        rule.tolerance.value if isinstance(rule, DoroteaRule) else None,
+        rule.min_reference_count if isinstance(rule, DoroteaRule) else None,
+        rule.threshold_pct if isinstance(rule, TrendRule) else None,
+        indicator.motivation,
+        indicator.example,
+    )
+
+
+def _delete_kommun(con: duckdb.DuckDBPyConnection, kommun_id: str) -> None:
+    for statement in sql_statements("load/delete_goal_definitions.sql"):
+        con.execute(statement, [kommun_id])
+
+
+def _store_file(
+    con: duckdb.DuckDBPyConnection, validated: ValidatedFile, run_id: str | None
+) -> None:
+    definition = validated.definition
+    assert definition is not None
+    kommun = definition.kommun
+    digest = hashlib.sha256(validated.path.read_bytes()).hexdigest()
+    _delete_kommun(con, kommun)
+    con.execute(
+        read_sql("load/insert_goal_definition_file.sql"),
+        [
+            kommun, definition.name, str(validated.path), digest, definition.vision,
+            definition.vision_year, definition.source, definition.note,
+            definition.mandate.first_year, definition.mandate.last_year, definition.levels,
+            definition.rollup.method, datetime.now(UTC), run_id,
+        ],
+    )  # fmt: skip
+    depths = _depths(definition.goals)
+    goal_rows: list[tuple[object, ...]] = []
+    indicator_rows: list[tuple[object, ...]] = []
+    targets: list[tuple[object, ...]] = []
+    forecasts: list[tuple[object, ...]] = []
+    for ordinal, goal in enumerate(definition.goals):
+        mandate = goal.mandate or definition.mandate
+        goal_rows.append(
+            (kommun, goal.id, goal.parent, depths[goal.id], ordinal, goal.level, goal.title,
+             goal.owner, goal.description, mandate.first_year, mandate.last_year)
+        )  # fmt: skip
+        for indicator in goal.indicators:
+            indicator_rows.append(_indicator_row(definition, goal, indicator, len(indicator_rows)))
+            targets.extend((kommun, indicator.id, y, v) for y, v in indicator.targets.items())
+            for year in indicator.forecasts:
+                forecast = indicator.forecast(year)
+                forecasts.append((kommun, indicator.id, year, forecast.value, forecast.note))
+    locals_ = [(kommun, v.indicator_id, v.period, v.value) for v in validated.local_values]
+    for sql, rows in (
+        ("load/insert_goal.sql", goal_rows),
+        ("load/insert_goal_indicator.sql", indicator_rows),
+        ("load/insert_goal_indicator_target.sql", targets),
+        ("load/insert_goal_indicator_forecast.sql", forecasts),
+        ("load/insert_goal_local_value.sql", locals_),
+    ):
+        if rows:
+            con.executemany(read_sql(sql), rows)
+
+
+def load_goal_definitions(
+    con: duckdb.DuckDBPyConnection,
+    directory: Path,
+    catalogue: Catalogue | None = None,
+    run_id: str | None = None,
+) -> GoalLoadSummary:
+    """Validate every file of `directory` and replace the definitions of each kommun whose file
+    is valid, in one transaction. Kommuner whose file is gone are removed."""
+    catalogue = catalogue or Catalogue.from_database(con)
+    results = validate_goal_files([directory], catalogue) if directory.is_dir() else []
+    summary = GoalLoadSummary()
+    present = {r.definition.kommun for r in results if r.definition is not None}
+    stored = [row[0] for row in con.execute(read_sql("queries/goal_kommun_ids.sql")).fetchall()]
+    con.execute("begin transaction")
+    try:
+        for result in results:
+            if result.ok:
+                _store_file(con, result, run_id)
+                assert result.definition is not None
+                summary.loaded.append(result.definition.kommun)
+            else:
+                summary.problems.extend(result.problems)
+                if result.definition is not None:
+                    summary.kept.append(result.definition.kommun)
+        for kommun in stored:
+            if kommun not in present:
+                _delete_kommun(con, kommun)
+                summary.removed.append(kommun)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    for problem in summary.problems:
+        logger.error("goal definitions: %s", problem)
+    logger.info(
+        "goal definitions: %d kommun(er) loaded, %d broken file(s) kept out, %d removed",
+        len(summary.loaded), len({p.path for p in summary.problems}),
+        len(summary.removed),
+    )  # fmt: skip
+    return summary
+
+
+@dataclass(frozen=True)
+class KpiWatchChange:
+    kpi_id: str
+    field: str
+    old_value: str | None
+    new_value: str | None
+
+    def __str__(self) -> str:
+        if self.field == "exists" and self.new_value == "false":
+            return f"{self.kpi_id}: no longer in Kolada's catalogue"
+        return f"{self.kpi_id}: {self.field} changed from {self.old_value!r} to {self.new_value!r}"
+
+
+def watch_kpis(con: duckdb.DuckDBPyConnection, run_id: str) -> list[KpiWatchChange]:
+    """Record what this run sees of every KPI the goals name; return what is missing or
+    changed since the previous check."""
+    con.execute(read_sql("load/snapshot_kpi_watch.sql"), [run_id])
+    con.execute(read_sql("load/kpi_watch_changes.sql"), [run_id])
+    rows = con.execute(read_sql("queries/kpi_watch_report.sql"), [run_id]).fetchall()
+    changes = [KpiWatchChange(*row) for row in rows]
+    for change in changes:
+        logger.warning("KPI watch: %s", change)
+    return changes

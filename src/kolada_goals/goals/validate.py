@@ -1,0 +1,429 @@
+"""Checking goal-definition files: form (the pydantic model), the tree, and every id against
+Kolada's catalogue. Every problem is collected, each naming file, line, place and fix."""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from kolada_goals.goals.catalogue import Catalogue
+from kolada_goals.goals.model import (
+    RULES_ALLOWING_NEUTRAL,
+    RULES_WITHOUT_DIRECTION,
+    GoalFile,
+    GroupReference,
+    Indicator,
+    KommunerReference,
+    Mandate,
+    Reference,
+)
+from kolada_goals.goals.source import LineIndex, load_yaml_with_lines, place
+
+
+@dataclass(frozen=True)
+class GoalFileProblem:
+    path: Path
+    line: int | None
+    place: str
+    code: str
+    message: str
+    fix: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: [{self.code}] {self.place}: {self.message}. Fix: {self.fix}"
+
+
+@dataclass(frozen=True)
+class LocalValue:
+    indicator_id: str
+    period: int
+    value: float | None
+
+
+@dataclass
+class ValidatedFile:
+    path: Path
+    definition: GoalFile | None = None
+    local_values: list[LocalValue] = field(default_factory=list)
+    problems: list[GoalFileProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.definition is not None and not self.problems
+
+
+class _Reporter:
+    def __init__(self, path: Path, lines: LineIndex) -> None:
+        self.path = path
+        self.lines = lines
+        self.problems: list[GoalFileProblem] = []
+
+    def __call__(self, at: Sequence[object], code: str, message: str, fix: str) -> None:
+        self.problems.append(
+            GoalFileProblem(self.path, self.lines.line_of(at), place(at), code, message, fix)
+        )
+
+
+def _schema_place(loc: Sequence[object], lines: LineIndex) -> list[object]:
+    """Pydantic's location without its union tags: the keys and items the file has, plus a
+    missing key at the end."""
+    kept: list[object] = []
+    for position, part in enumerate(loc):
+        present = tuple(str(p) for p in (*kept, part)) in lines.lines
+        missing_last_key = (
+            position == len(loc) - 1 and isinstance(part, str) and not part.startswith("[")
+        )
+        if present or missing_last_key:
+            kept.append(part)
+    return kept
+
+
+_SCHEMA_FIXES = {
+    "missing": "add the key (see docs/goal-definitions.md)",
+    "extra_forbidden": "remove the key or correct its spelling (see docs/goal-definitions.md)",
+    "string_pattern_mismatch": "use the documented form",
+    "literal_error": "use one of the values listed",
+    "union_tag_invalid": "use one of the kinds listed",
+}
+
+
+def _schema_problems(error: ValidationError, report: _Reporter) -> None:
+    for detail in error.errors():
+        at = _schema_place(detail["loc"], report.lines)
+        kind = detail["type"]
+        message = detail["msg"]
+        if kind == "string_pattern_mismatch":
+            message = f"{detail.get('input')!r} does not have the form {detail['ctx']['pattern']}"
+        elif kind == "extra_forbidden":
+            message = f"unknown key {detail['loc'][-1]!r}"
+        report(at, "schema", message, _SCHEMA_FIXES.get(kind, "correct the value"))
+
+
+def validate_goal_file(
+    path: Path, catalogue: Catalogue, *, check_file_name: bool = True
+) -> ValidatedFile:
+    """Every problem of one file; `definition` is set when the form is right."""
+    result = ValidatedFile(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data, lines = load_yaml_with_lines(text)
+    except OSError as error:
+        result.problems.append(
+            GoalFileProblem(path, None, "(file)", "yaml_syntax", str(error), "check the path")
+        )
+        return result
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(error, "problem", None) or str(error)
+        result.problems.append(
+            GoalFileProblem(
+                path,
+                line,
+                "(file)",
+                "yaml_syntax",
+                f"not valid YAML: {problem}",
+                "correct the indentation, quotes or colons near this line (no tabs)",
+            )
+        )
+        return result
+    report = _Reporter(path, lines)
+    try:
+        definition = GoalFile.model_validate(data)
+    except ValidationError as error:
+        _schema_problems(error, report)
+        result.problems = report.problems
+        return result
+    result.definition = definition
+    if check_file_name and not path.name.startswith(definition.kommun + "-"):
+        report(
+            ["kommun"],
+            "file_name",
+            f"the file name {path.name!r} does not start with the kommun id {definition.kommun}",
+            f"rename the file to {definition.kommun}-<name>.yaml",
+        )
+    _check_kommun(definition.kommun, ["kommun"], catalogue, report)
+    _check_tree(definition, report)
+    _check_reference(definition.defaults.reference, ["defaults", "reference"], catalogue, report)
+    for goal_index, goal in enumerate(definition.goals):
+        mandate = goal.mandate or definition.mandate
+        for indicator_index, indicator in enumerate(goal.indicators):
+            at = ["goals", goal_index, "indicators", indicator_index]
+            _check_indicator(definition, indicator, mandate, at, catalogue, report)
+            if indicator.local is not None:
+                result.local_values.extend(_local_values(path, indicator, at, report))
+    _check_duplicate_indicators(definition, report)
+    result.problems = report.problems
+    return result
+
+
+def _check_kommun(
+    kommun_id: str, at: Sequence[object], catalogue: Catalogue, report: _Reporter
+) -> None:
+    municipality = catalogue.municipalities.get(kommun_id)
+    if municipality is None:
+        report(
+            at,
+            "unknown_kommun",
+            f"{kommun_id} is not a Swedish kommun id",
+            'use the 4-digit kommunkod, e.g. "2425" for Dorotea, quoted',
+        )
+    elif municipality.municipality_type != "K":
+        report(
+            at,
+            "not_a_kommun",
+            f"{kommun_id} is {municipality.title}, not a kommun",
+            "use a kommun's id; for Riket as reference use `reference: {kind: riket}`",
+        )
+
+
+def _check_tree(definition: GoalFile, report: _Reporter) -> None:
+    seen: dict[str, int] = {}
+    for index, goal in enumerate(definition.goals):
+        if goal.id in seen:
+            report(
+                ["goals", index, "id"],
+                "duplicate_id",
+                f"goal id {goal.id!r} is also used by goals[{seen[goal.id]}]",
+                "give every goal its own id",
+            )
+        else:
+            seen[goal.id] = index
+        if definition.levels is not None and goal.level not in definition.levels:
+            report(
+                ["goals", index, "level"],
+                "unknown_level",
+                f"level {goal.level!r} is not one of {definition.levels}",
+                "use one of the names under `levels`, or add this one there",
+            )
+    parents = {goal.id: goal.parent for goal in definition.goals}
+    for index, goal in enumerate(definition.goals):
+        if goal.parent is not None and goal.parent not in parents:
+            report(
+                ["goals", index, "parent"],
+                "unknown_parent",
+                f"goal {goal.id!r} has parent {goal.parent!r}, which is not a goal here",
+                "correct the parent id, or leave `parent` out for a top-level goal",
+            )
+    reported: set[str] = set()
+    for index, goal in enumerate(definition.goals):
+        chain = [goal.id]
+        current = goal.parent
+        while current is not None and current in parents:
+            if current in chain:
+                cycle = [*chain[chain.index(current) :], current]
+                if not reported & set(cycle):
+                    report(
+                        ["goals", index, "parent"],
+                        "goal_cycle",
+                        "goals are their own ancestors: " + " -> ".join(cycle),
+                        "make one of these goals top-level or give it another parent",
+                    )
+                    reported.update(cycle)
+                break
+            chain.append(current)
+            current = parents[current]
+
+
+def _check_duplicate_indicators(definition: GoalFile, report: _Reporter) -> None:
+    seen: dict[str, str] = {}
+    for goal_index, goal in enumerate(definition.goals):
+        for indicator_index, indicator in enumerate(goal.indicators):
+            if indicator.id in seen:
+                report(
+                    ["goals", goal_index, "indicators", indicator_index, "id"],
+                    "duplicate_id",
+                    f"indicator id {indicator.id!r} is also used under goal {seen[indicator.id]!r}",
+                    "give every indicator in the file its own id",
+                )
+            else:
+                seen[indicator.id] = goal.id
+
+
+def _check_indicator(
+    definition: GoalFile,
+    indicator: Indicator,
+    mandate: Mandate,
+    at: list[object],
+    catalogue: Catalogue,
+    report: _Reporter,
+) -> None:
+    gender = indicator.gender or definition.defaults.gender
+    if indicator.kpi is not None:
+        facts = catalogue.kpis.get(indicator.kpi)
+        if facts is None:
+            report(
+                [*at, "kpi"],
+                "unknown_kpi",
+                f"KPI {indicator.kpi} is not in Kolada's catalogue (unknown or removed)",
+                "search the id on kolada.se, or choose a KPI that replaces it",
+            )
+        else:
+            if facts.municipality_type == "L":
+                report(
+                    [*at, "kpi"],
+                    "kpi_for_regions",
+                    f"KPI {indicator.kpi} ({facts.title}) is reported for regions only",
+                    "choose a KPI reported for kommuner (municipality_type K or A)",
+                )
+            if gender != "T" and not facts.is_divided_by_gender:
+                report(
+                    [*at, "gender"],
+                    "kpi_not_divided_by_gender",
+                    f"gender {gender} asked of KPI {indicator.kpi} ({facts.title}), "
+                    "which is not divided by gender",
+                    "use gender T, or a KPI divided by gender",
+                )
+    _check_reference(indicator.reference, [*at, "reference"], catalogue, report)
+    for key, years in (("targets", indicator.targets), ("forecasts", indicator.forecasts)):
+        for year in years:
+            if not mandate.covers(year):
+                report(
+                    [*at, key, year],
+                    "target_outside_mandate",
+                    f"{key[:-1]} for {year}, outside the mandate "
+                    f"{mandate.first_year}-{mandate.last_year}",
+                    "move it into the mandate period, or give the goal its own `mandate`",
+                )
+    rule = indicator.rule or definition.defaults.rule
+    if rule.kind not in RULES_WITHOUT_DIRECTION:
+        if indicator.direction is None:
+            report(
+                [*at, "direction"],
+                "missing_direction",
+                f"rule {rule.kind!r} needs to know whether higher or lower is better",
+                "add `direction: higher` or `direction: lower`",
+            )
+        elif indicator.direction == "neutral" and rule.kind not in RULES_ALLOWING_NEUTRAL:
+            report(
+                [*at, "direction"],
+                "missing_direction",
+                f"rule {rule.kind!r} cannot judge a neutral indicator",
+                "give direction higher or lower, or use rule monitor or target_only",
+            )
+
+
+def _check_reference(
+    reference: Reference | None, at: list[object], catalogue: Catalogue, report: _Reporter
+) -> None:
+    if isinstance(reference, GroupReference) and reference.group not in catalogue.groups:
+        report(
+            [*at, "group"],
+            "unknown_group",
+            f"{reference.group} is not a Kolada municipality group",
+            "look the group up on kolada.se (e.g. a 'Liknande kommuner' group)",
+        )
+    if isinstance(reference, KommunerReference):
+        for position, kommun_id in enumerate(reference.kommuner):
+            _check_kommun(kommun_id, [*at, "kommuner", position], catalogue, report)
+
+
+def _local_values(
+    path: Path, indicator: Indicator, at: list[object], report: _Reporter
+) -> Iterable[LocalValue]:
+    assert indicator.local is not None
+    local = indicator.local
+    if local.values is None and local.csv is None:
+        report(
+            [*at, "local"],
+            "local_values",
+            "a local measure without values",
+            "add `values: {2024: 12}` or `csv: <file beside this one>`",
+        )
+        return []
+    values = [LocalValue(indicator.id, year, v) for year, v in (local.values or {}).items()]
+    if local.csv is not None:
+        values.extend(
+            _csv_values(path.parent / local.csv, indicator.id, [*at, "local", "csv"], report)
+        )
+    return values
+
+
+def _csv_values(
+    csv_path: Path, indicator_id: str, at: list[object], report: _Reporter
+) -> list[LocalValue]:
+    if not csv_path.is_file():
+        report(
+            at,
+            "local_values",
+            f"{csv_path} does not exist",
+            "put the CSV beside the YAML file, or correct its name",
+        )
+        return []
+    values: list[LocalValue] = []
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames is None or {"indicator_id", "period", "value"} - set(
+            reader.fieldnames
+        ):
+            report(
+                at,
+                "local_values",
+                f"{csv_path}: header must be indicator_id,period,value",
+                "write the header line indicator_id,period,value",
+            )
+            return []
+        for row in reader:
+            if row["indicator_id"] != indicator_id:
+                continue
+            parsed = _parse_csv_row(row)
+            if parsed is None:
+                report(
+                    at,
+                    "local_values",
+                    f"{csv_path} line {reader.line_num}: bad row {row}",
+                    "period must be a year and value a number or empty",
+                )
+            else:
+                values.append(LocalValue(indicator_id, *parsed))
+    return values
+
+
+def _parse_csv_row(row: dict[str, Any]) -> tuple[int, float | None] | None:
+    try:
+        period = int(row["period"])
+        text = (row["value"] or "").strip().replace(",", ".")
+        value = float(text) if text else None
+    except (TypeError, ValueError):
+        return None
+    if value is not None and not math.isfinite(value):
+        return None
+    return period, value
+
+
+def validate_goal_files(paths: Iterable[Path], catalogue: Catalogue) -> list[ValidatedFile]:
+    """Files and folders (every *.yaml / *.yml inside); duplicates of one kommun are errors."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted([*path.glob("*.yaml"), *path.glob("*.yml")]))
+        else:
+            files.append(path)
+    results = [validate_goal_file(path, catalogue) for path in files]
+    first_file: dict[str, Path] = {}
+    for result in results:
+        if result.definition is None:
+            continue
+        kommun = result.definition.kommun
+        if kommun in first_file:
+            result.problems.append(
+                GoalFileProblem(
+                    result.path,
+                    1,
+                    "kommun",
+                    "duplicate_id",
+                    f"kommun {kommun} is also defined in {first_file[kommun]}",
+                    "keep one file per kommun",
+                )
+            )
+        else:
+            first_file[kommun] = result.path
+    return results
