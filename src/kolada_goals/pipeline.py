@@ -162,6 +162,20 @@ def _merge(total: ValueIngestResult, part: ValueIngestResult) -> None:
     total.failed.extend(part.failed)
 
 
+def value_places(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every municipality Kolada lists, plus the groups used as references (their means as
+    Kolada computes them are kept beside the project's own)."""
+    return [
+        *_column(con, "queries/municipality_ids.sql"),
+        *_column(con, "queries/reference_group_ids.sql"),
+    ]
+
+
+def goal_kpi_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every KPI a loaded goal definition names."""
+    return _column(con, "queries/goal_kpi_ids.sql")
+
+
 async def load_values(
     client: KoladaClient,
     con: duckdb.DuckDBPyConnection,

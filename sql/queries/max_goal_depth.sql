@@ -1,0 +1,1 @@
+select coalesce(max(depth), -1) from goal

@@ -1,0 +1,43 @@
+"""Comparisons and statuses: the SQL models of sql/marts, then the goal roll-up level by level."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import duckdb
+
+from kolada_goals.sql_files import read_sql, sql_files
+
+logger = logging.getLogger(__name__)
+
+
+def build_marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rebuild every mart table in one transaction; returns row counts."""
+    started = time.perf_counter()
+    con.execute("begin transaction")
+    try:
+        for path in sql_files("marts"):
+            try:
+                con.execute(path.read_text(encoding="utf-8"))
+            except duckdb.Error as error:
+                raise RuntimeError(f"{path}: {error}") from error
+        row = con.execute(read_sql("queries/max_goal_depth.sql")).fetchone()
+        deepest = int(row[0]) if row else -1
+        for depth in range(deepest, -1, -1):
+            con.execute(read_sql("rollup/goal_level.sql"), [depth])
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    counts = {
+        table: int(con.execute(f"select count(*) from {table}").fetchone()[0])  # type: ignore[index]
+        for table in (
+            "mart_reference_value",
+            "mart_indicator_status",
+            "mart_indicator_report",
+            "mart_goal_status",
+        )
+    }
+    logger.info("marts built in %.2f s: %s", time.perf_counter() - started, counts)
+    return counts
