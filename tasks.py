@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -53,6 +54,19 @@ def ensure_environment() -> None:
     STAMP.write_text(fingerprint)
 
 
+def ensure_browser() -> None:
+    """The report test opens the HTML report in Debian's chromium; install it where we can."""
+    if shutil.which("chromium") or shutil.which("chromium-browser"):
+        return
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        print("Installing Debian's chromium for the browser test ...", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False, env=env)
+    if not shutil.which("chromium"):
+        print("warning: chromium not found; the browser test will fail (apt-get install chromium)")
+
+
 def run(command: list[str]) -> int:
     print("+ " + " ".join(command), flush=True)
     return subprocess.run(command, cwd=ROOT).returncode
@@ -79,6 +93,7 @@ def main(argv: list[str]) -> int:
     ensure_environment()
     verb, rest = argv[0], argv[1:]
     if verb == "test":
+        ensure_browser()
         return test(rest)
     cli = str(BIN / "kolada-goals")
     if verb == "run":

@@ -12,6 +12,8 @@ from kolada_goals import pipeline
 from kolada_goals.client import KoladaClient
 from kolada_goals.data_tests import run_data_tests
 from kolada_goals.errors import KoladaGoalsError
+from kolada_goals.goals.store import GoalLoadSummary, load_goal_definitions, watch_kpis
+from kolada_goals.marts import build_marts
 from kolada_goals.publish import publish_database
 from kolada_goals.settings import RunOptions
 from kolada_goals.warehouse import apply_schema, connect
@@ -28,11 +30,35 @@ async def refresh_metadata(
     return await pipeline.refresh_metadata(client, con, run_id)
 
 
+@task(name="load-goal-definitions", cache_policy=NO_CACHE)
+def load_goals(con: duckdb.DuckDBPyConnection, run_id: str, options: RunOptions) -> GoalLoadSummary:
+    summary = load_goal_definitions(con, options.goals_directory, run_id=run_id)
+    changes = watch_kpis(con, run_id)
+    logger = get_run_logger()
+    logger.info(
+        "goal definitions: %d kommun(er) loaded from %s; KPI watch: %d change(s)",
+        len(summary.loaded), options.goals_directory, len(changes),
+    )  # fmt: skip
+    if summary.problems:
+        logger.error(
+            "%d problem(s) in goal definitions; earlier definitions of %s kept:\n  %s",
+            len(summary.problems), ", ".join(summary.kept) or "no kommun",
+            "\n  ".join(map(str, summary.problems)),
+        )  # fmt: skip
+    return summary
+
+
 @task(name="load-values", cache_policy=NO_CACHE)
 async def load_values(
     client: KoladaClient, con: duckdb.DuckDBPyConnection, run_id: str, options: RunOptions
 ) -> pipeline.ValueLoadSummary | None:
-    kpi_ids = sorted({*options.kpi_ids, *pipeline.kpis_of_groups(con, options.kpi_group_ids)})
+    kpi_ids = sorted(
+        {
+            *options.kpi_ids,
+            *pipeline.kpis_of_groups(con, options.kpi_group_ids),
+            *pipeline.goal_kpi_ids(con),
+        }
+    )
     if not kpi_ids:
         get_run_logger().warning("no KPIs configured: only metadata was refreshed")
         return None
@@ -42,11 +68,16 @@ async def load_values(
         run_id,
         kpi_ids,
         options.years,
-        options.municipality_ids or None,
+        options.municipality_ids or pipeline.value_places(con),
         options.full_every_days,
         options.force_full,
         options.accept_drops,
     )
+
+
+@task(name="build-marts", cache_policy=NO_CACHE)
+def marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return build_marts(con)
 
 
 @task(name="data-tests", cache_policy=NO_CACHE)
@@ -80,7 +111,9 @@ async def nightly(options: RunOptions | None = None) -> dict[str, Any]:
         async with KoladaClient(options.client) as client:
             try:
                 metadata = await refresh_metadata(client, con, run_id)
+                load_goals(con, run_id, options)
                 summary = await load_values(client, con, run_id, options)
+                marts(con)
                 data_tests(con)
             except BaseException as error:
                 mode = summary.decision.mode if summary else "full"

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from kolada_goals import cli_outputs
 from kolada_goals.cli_goals import goals_app
 from kolada_goals.client import ClientSettings
 from kolada_goals.errors import KoladaGoalsError
@@ -25,6 +26,8 @@ os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 
 app = typer.Typer(help="Follow up municipal goals with KPI data from Kolada.", no_args_is_help=True)
 app.add_typer(goals_app, name="goals")
+for command in (cli_outputs.status, cli_outputs.export, cli_outputs.report, cli_outputs.snapshot):
+    app.command()(command)
 console = Console(stderr=True)
 
 
@@ -163,6 +166,39 @@ def fake_api(
     label = "SYNTHETIC values" if dataset.synthetic else f"data from {data}"
     console.print(f"fake Kolada ({label}) on http://{host}:{port}/v3")
     serve(create_app(dataset, plan), host, port)
+
+
+@app.command()
+def demo(
+    directory: Annotated[Path, typer.Option(help="Where the demo databases go.")] = Path("data")
+    / "demo",
+    kommun: Annotated[str, typer.Option(help="Kommun to show.")] = "2425",
+) -> None:
+    """Everything offline on SYNTHETIC data: fake Kolada, the nightly flow with the shipped goal
+    definitions, the status tree and an HTML report."""
+    _configure_logging(False)
+    from flows.nightly import nightly
+    from kolada_goals.fake.offline import offline_run_options
+
+    options = RunOptions(
+        work_database=directory / "work" / "kolada_goals.duckdb",
+        published_database=directory / "kolada_goals.duckdb",
+        years=tuple(range(2012, 2026)),
+    )
+    console.print("[bold]Demo on SYNTHETIC data (not real Kolada values)[/bold]")
+    try:
+        with offline_run_options(options) as offline_options:
+            asyncio.run(nightly(offline_options))
+    except KoladaGoalsError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(1) from None
+    cli_outputs.status(kommun, database=options.published_database)
+    cli_outputs.report(kommun, directory / f"rapport-{kommun}.html",
+                       database=options.published_database)  # fmt: skip
+    console.print(
+        f"published database: {options.published_database}\n"
+        f"try: kolada-goals status --kommun 2080 --database {options.published_database}"
+    )
 
 
 def _with_base_url(options: RunOptions, base_url: str) -> RunOptions:

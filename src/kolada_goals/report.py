@@ -167,7 +167,7 @@ class LevelSummary:
 # --- Reading the database --------------------------------------------------------------------
 
 
-def _rows(
+def query_rows(
     con: duckdb.DuckDBPyConnection, sql_file: str, params: dict[str, Any]
 ) -> list[dict[str, Any]]:
     try:
@@ -181,8 +181,8 @@ def _rows(
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _definition(con: duckdb.DuckDBPyConnection, kommun_id: str) -> dict[str, Any]:
-    rows = _rows(con, "report/definition.sql", {"kommun_id": kommun_id})
+def kommun_definition(con: duckdb.DuckDBPyConnection, kommun_id: str) -> dict[str, Any]:
+    rows = query_rows(con, "report/definition.sql", {"kommun_id": kommun_id})
     if not rows:
         raise ReportError(
             f"kommun {kommun_id!r} has no goal definitions in the database "
@@ -191,12 +191,14 @@ def _definition(con: duckdb.DuckDBPyConnection, kommun_id: str) -> dict[str, Any
     return rows[0]
 
 
-def _report_year(
+def report_year_for(
     con: duckdb.DuckDBPyConnection, kommun_id: str, mode: str, year: int | None, today: date
 ) -> int:
     years = [
         int(row["report_year"])
-        for row in _rows(con, "report/report_years.sql", {"kommun_id": kommun_id, "mode": mode})
+        for row in query_rows(
+            con, "report/report_years.sql", {"kommun_id": kommun_id, "mode": mode}
+        )
     ]
     available = ", ".join(str(y) for y in years) or "none"
     if year is None:
@@ -215,7 +217,7 @@ def _report_year(
     return year
 
 
-def _check_mode(mode: str) -> None:
+def check_mode(mode: str) -> None:
     if mode not in MODE_LABELS:
         raise ReportError(f"unknown report mode {mode!r}: use one of {', '.join(MODE_LABELS)}")
 
@@ -312,7 +314,7 @@ def build_chart(title: str, kommun_name: str, series: dict[str, list[tuple[int, 
 def _chart_series(
     con: duckdb.DuckDBPyConnection, kommun_id: str, last_period: int
 ) -> dict[str, dict[str, list[tuple[int, float]]]]:
-    rows = _rows(
+    rows = query_rows(
         con,
         "report/chart_series.sql",
         {"kommun_id": kommun_id, "last_period": last_period, "county_code": kommun_id[:2]},
@@ -486,16 +488,16 @@ def write_report(
 def _render(
     con: duckdb.DuckDBPyConnection, kommun_id: str, mode: str, year: int | None, today: date
 ) -> tuple[str, int]:
-    _check_mode(mode)
-    definition = _definition(con, kommun_id)
-    report_year = _report_year(con, kommun_id, mode, year, today)
+    check_mode(mode)
+    definition = kommun_definition(con, kommun_id)
+    report_year = report_year_for(con, kommun_id, mode, year, today)
     params = {"kommun_id": kommun_id, "mode": mode, "year": report_year}
-    roots = _goal_tree(_rows(con, "report/goals.sql", params))
+    roots = _goal_tree(query_rows(con, "report/goals.sql", params))
     by_id = {goal.goal_id: goal for goal in _walk(roots)}
     series = _chart_series(con, kommun_id, report_year)
     kommun_name = definition["kommun_name"]
     value_sources: set[str] = set()
-    for row in _rows(con, "report/indicators.sql", params):
+    for row in query_rows(con, "report/indicators.sql", params):
         goal = by_id.get(row["goal_id"])
         if goal is None:
             continue

@@ -68,6 +68,7 @@ def synthetic_metadata(
     kpi_count: int = 40,
     extra_kpi_ids: Sequence[str] = (),
     extra_kommun_ids: Sequence[str] = (),
+    extra_group_ids: Sequence[str] = (),
 ) -> tuple[list[Record], list[Record], list[Record]]:
     """(kpis, municipalities, groups): an invented catalogue, marked synthetic. Extra ids
     (e.g. those named by goal definitions) are added with synthetic titles."""
@@ -89,7 +90,7 @@ def synthetic_metadata(
         groups.append(
             {
                 "id": f"G{33612 + county_number}",
-                "title": f"Län {county} kommuner (ovägt medel) ({SYNTHETIC_MARK})",
+                "title": f"Län {county}: läns kommuner (ovägt medel) ({SYNTHETIC_MARK})",
                 "members": members,
             }
         )
@@ -100,9 +101,19 @@ def synthetic_metadata(
             "members": all_kommuner,
         }
     )
+    known_groups = {group["id"] for group in groups}
+    for number, group_id in enumerate(sorted(set(extra_group_ids) - known_groups)):
+        groups.append(
+            {
+                "id": group_id,
+                "title": f"Jämförelsegrupp {group_id} ({SYNTHETIC_MARK})",
+                "members": all_kommuner[number % 7 :: 29],
+            }
+        )
     kpi_ids = [f"N{90000 + i:05d}" for i in range(kpi_count)]
-    kpi_ids += sorted(set(extra_kpi_ids) - set(kpi_ids))
     kpis = [synthetic_kpi(kpi_id, gendered=i % 3 == 0) for i, kpi_id in enumerate(kpi_ids)]
+    # KPIs named elsewhere (goal definitions) are divided by gender, so that any gender works.
+    kpis += [synthetic_kpi(k, gendered=True) for k in sorted(set(extra_kpi_ids) - set(kpi_ids))]
     return kpis, municipalities, groups
 
 
@@ -131,11 +142,14 @@ def synthetic_dataset(
     years: Sequence[int] = DEFAULT_YEARS,
     extra_kpi_ids: Sequence[str] = (),
     extra_kommun_ids: Sequence[str] = (),
+    extra_group_ids: Sequence[str] = (),
 ) -> FakeDataset:
     """Synthetic values for the given metadata (e.g. the real catalogue), or for an
     invented catalogue when none is given."""
     invented_kpis, invented_places, invented_groups = synthetic_metadata(
-        extra_kpi_ids=extra_kpi_ids, extra_kommun_ids=extra_kommun_ids
+        extra_kpi_ids=extra_kpi_ids,
+        extra_kommun_ids=extra_kommun_ids,
+        extra_group_ids=extra_group_ids,
     )
     kpi_list: list[Any] = list(kpis) if kpis is not None else invented_kpis
     return FakeDataset(

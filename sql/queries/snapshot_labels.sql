@@ -1,0 +1,1 @@
+select distinct snapshot_label from snap_indicator_status order by 1

@@ -1,0 +1,95 @@
+"""Status tables for report authors: xlsx (traffic-light colours, frozen header, a sheet on
+the rule and sources), csv or parquet."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+import xlsxwriter
+
+from kolada_goals.report import check_mode, kommun_definition, report_year_for
+from kolada_goals.sql_files import read_sql
+
+FORMATS = ("xlsx", "csv", "parquet")
+STATUS_COLOURS = {"green": "#63BE7B", "yellow": "#FFEB84", "red": "#F8696B", "grey": "#D9D9D9"}
+ABOUT_ROWS = [
+    ("Statusregel (standard)", "Grönt: målvärdet är nått eller värdet är i nivå med eller bättre "
+     "än referensen (länets kommuner, ovägt medel). Gult: sämre än referensen med högst 10 %. "
+     "Rött: sämre med mer än 10 %. Grått: kan inte bedömas; orsaken står alltid i kolumnen Orsak."),
+    ("Riktning", "higher: högre är bättre; lower: lägre är bättre."),
+    ("Utfall", "Senast publicerade period till och med året (årsredovisning)."),
+    ("Prognos", "Manuell prognos ur måldefinitionerna, annars en linjär trend av de senaste "
+     "värdena, annars grått (delårsrapport)."),
+    ("Målens status", "Majoritet bland bedömda indikatorer och delmål, lika går till det sämre "
+     "(eller sämsta, om kommunen valt det). Gråa räknas inte."),
+    ("Källa för värden", "Källa: Kolada"),
+    ("Källa för referenser, avvikelser och status", "Egen bearbetning av data från Kolada"),
+]  # fmt: skip
+
+
+def export_frames(
+    con: duckdb.DuckDBPyConnection, kommun_id: str, mode: str, year: int | None
+) -> tuple[int, pl.DataFrame, pl.DataFrame]:
+    """(year, goals, indicators) of one report; raises ReportError on bad arguments."""
+    check_mode(mode)
+    kommun_definition(con, kommun_id)
+    year = report_year_for(con, kommun_id, mode, year, date.today())
+    params: dict[str, Any] = {"kommun_id": kommun_id, "mode": mode, "year": year}
+    goals = con.execute(read_sql("export/goals.sql"), params).pl()
+    indicators = con.execute(read_sql("export/indicators.sql"), params).pl()
+    return year, goals, indicators
+
+
+def write_export(
+    con: duckdb.DuckDBPyConnection, kommun_id: str, fmt: str, out: Path, mode: str,
+    year: int | None,
+) -> list[Path]:  # fmt: skip
+    """Write the report's tables; csv and parquet give two files <out>-mal and
+    <out>-indikatorer. Returns the paths written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    year, goals, indicators = export_frames(con, kommun_id, mode, year)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "xlsx":
+        path = out if out.suffix == ".xlsx" else out.with_suffix(".xlsx")
+        _write_xlsx(path, goals, indicators)
+        return [path]
+    stem = out.with_suffix("")
+    paths = [Path(f"{stem}-mal.{fmt}"), Path(f"{stem}-indikatorer.{fmt}")]
+    for frame, path in zip((goals, indicators), paths, strict=True):
+        if fmt == "csv":
+            frame.write_csv(path)
+        else:
+            frame.write_parquet(path)
+    return paths
+
+
+def _write_xlsx(path: Path, goals: pl.DataFrame, indicators: pl.DataFrame) -> None:
+    with xlsxwriter.Workbook(str(path)) as book:
+        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        colours = {s: book.add_format({"bg_color": c}) for s, c in STATUS_COLOURS.items()}
+        for name, frame in (("Mål", goals), ("Indikatorer", indicators)):
+            sheet = book.add_worksheet(name)
+            for column, title in enumerate(frame.columns):
+                sheet.write(0, column, title, header)
+                sheet.set_column(column, column, max(10, min(50, len(title) + 4)))
+            for row, record in enumerate(frame.iter_rows(), start=1):
+                for column, value in enumerate(record):
+                    sheet.write(row, column, value)
+            sheet.freeze_panes(1, 0)
+            status_column = frame.columns.index("Status")
+            for status, colour in colours.items():
+                sheet.conditional_format(
+                    1, status_column, max(frame.height, 1), status_column,
+                    {"type": "cell", "criteria": "==", "value": f'"{status}"', "format": colour},
+                )  # fmt: skip
+        about = book.add_worksheet("Om statusen")
+        about.set_column(0, 0, 40)
+        about.set_column(1, 1, 120)
+        for row, (key, text) in enumerate(ABOUT_ROWS):
+            about.write(row, 0, key, header)
+            about.write(row, 1, text)

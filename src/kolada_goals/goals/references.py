@@ -1,0 +1,52 @@
+"""The Kolada ids goal files name, read loosely (before any catalogue exists): what an offline
+run must put in its synthetic catalogue."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_KPI = re.compile(r"^[NU]\d{5}$")
+_KOMMUN = re.compile(r"^\d{4}$")
+_GROUP = re.compile(r"^G\d+$")
+
+
+@dataclass
+class NamedIds:
+    kpi_ids: set[str] = field(default_factory=set)
+    kommun_ids: set[str] = field(default_factory=set)
+    group_ids: set[str] = field(default_factory=set)
+
+
+def _walk(node: Any, found: NamedIds) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "kpi" and isinstance(value, str) and _KPI.match(value):
+                found.kpi_ids.add(value)
+            elif key == "kommun" and isinstance(value, str) and _KOMMUN.match(value):
+                found.kommun_ids.add(value)
+            elif key == "kommuner" and isinstance(value, list):
+                found.kommun_ids.update(v for v in value if isinstance(v, str) and _KOMMUN.match(v))
+            elif key == "group" and isinstance(value, str) and _GROUP.match(value):
+                found.group_ids.add(value)
+            else:
+                _walk(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _walk(item, found)
+
+
+def ids_named_in(directory: Path) -> NamedIds:
+    """Ids named in every readable *.yaml of `directory`; unreadable files are skipped here
+    (validation reports them)."""
+    found = NamedIds()
+    for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
+        try:
+            _walk(yaml.safe_load(path.read_text(encoding="utf-8")), found)
+        except (OSError, yaml.YAMLError):
+            continue
+    return found
