@@ -21,6 +21,7 @@ from kolada_goals.client import ClientSettings
 from kolada_goals.fake import Fault, FaultPlan, create_app, serve_in_thread, synthetic_dataset
 from kolada_goals.fake.dataset import FakeDataset
 from kolada_goals.settings import RunOptions
+from kolada_goals.snapshot import SnapshotError, take_snapshot
 from kolada_goals.values import IngestFailedError
 
 pytestmark = pytest.mark.slow
@@ -41,7 +42,25 @@ def options_for(tmp_path: Path, base_url: str, dataset: FakeDataset) -> RunOptio
                               backoff_initial_seconds=0.01, backoff_max_seconds=0.02),
         kpi_ids=tuple(k["id"] for k in dataset.kpis[:4]),
         years=YEARS,
+        goals_directory=tmp_path / "goals",
     )  # fmt: skip
+
+
+GOALS = """format: 1
+kommun: "2401"
+name: Kommun 2401 (SYNTETISK)
+vision: "En syntetisk vision."
+mandate: {first_year: 2019, last_year: 2022}
+goals:
+  - id: MO1
+    title: Målområde
+  - id: VM1
+    parent: MO1
+    title: Verksamhetsmål
+    indicators:
+      - {id: a, kpi: N90005, direction: higher, targets: {2021: 1}}
+      - {id: b, kpi: N90006, direction: lower, forecasts: {2022: 3}}
+"""
 
 
 def published(options: RunOptions, query: str) -> list[tuple[object, ...]]:
@@ -71,6 +90,40 @@ def test_full_then_incremental_run_publish_and_report_revisions(tmp_path: Path) 
         f"select value from core_kpi_value where kpi_id = '{kpi}' and municipality_id = '2401' "
         "and period = 2020 and gender = 'T'",
     ) == [(1234.5,)]
+
+
+def test_goal_kpis_are_fetched_and_statuses_published_and_frozen(tmp_path: Path) -> None:
+    dataset = synthetic_dataset()
+    options = replace(options_for(tmp_path, "", dataset), kpi_ids=())
+    options.goals_directory.mkdir()
+    (options.goals_directory / "2401-syntetisk.yaml").write_text(GOALS, encoding="utf-8")
+    with serve_in_thread(create_app(dataset)) as base_url:
+        asyncio.run(nightly(replace(options, client=replace(options.client, base_url=base_url))))
+    fetched = published(options, "select distinct kpi_id from core_kpi_value order by 1")
+    assert fetched == [("N90005",), ("N90006",)]
+    groups = published(
+        options, "select count(distinct group_id) from core_municipality_group_value"
+    )[0][0]
+    assert groups == 22  # the 21 county groups and all kommuner, fetched beside the kommuner
+    statuses = published(
+        options,
+        "select indicator_id, period, mode, status from mart_indicator_status "
+        "where kommun_id = '2401' and period >= 2021 order by all",
+    )
+    assert [row[:3] for row in statuses] == [
+        ("a", 2021, "outcome"), ("a", 2022, "forecast"), ("a", 2022, "outcome"),
+        ("b", 2021, "outcome"), ("b", 2022, "forecast"), ("b", 2022, "outcome"),
+    ]  # fmt: skip
+    assert all(status in {"green", "yellow", "red", "grey"} for *_, status in statuses)
+    assert published(options, "select count(*) from mart_goal_status")[0][0] == 2 * 2 * 4
+
+    result = take_snapshot(options.work_database, options.published_database, "Delårsrapport 2022")
+    assert result.published and result.indicator_rows == 2 * 2 * 4
+    assert published(options, "select distinct snapshot_label from snap_goal_status") == [
+        ("Delårsrapport 2022",)
+    ]
+    with pytest.raises(SnapshotError, match="exists"):
+        take_snapshot(options.work_database, options.published_database, "Delårsrapport 2022")
 
 
 def test_a_failed_fetch_fails_the_run_and_keeps_the_published_database(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import duckdb
 
 from kolada_goals.errors import KoladaGoalsError
 from kolada_goals.publish import publish_database
-from kolada_goals.sql_files import read_sql, sql_statements
+from kolada_goals.sql_files import parameters_used, read_sql, sql_statements
 from kolada_goals.warehouse import connect
 
 logger = logging.getLogger(__name__)
@@ -58,8 +58,9 @@ def take_snapshot(
         labels = {row[0] for row in con.execute(read_sql("queries/snapshot_labels.sql")).fetchall()}
         if label in labels and not replace:
             raise SnapshotError(f"snapshot {label!r} exists; give --replace to take it again")
+        parameters: dict[str, object] = {"label": label, "taken_at": taken_at}
         for statement in sql_statements("load/insert_snapshot.sql"):
-            con.execute(statement, [label, taken_at])
+            con.execute(statement, parameters_used(statement, parameters))
         counts = [
             int(con.execute(f"select count(*) from {t} where snapshot_label = ?", [label])
                 .fetchone()[0])  # type: ignore[index]

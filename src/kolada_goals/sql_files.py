@@ -27,3 +27,8 @@ def sql_statements(relative_path: str) -> list[str]:
     parameters to the last statement of a string only). Statements end with ';' at a line end."""
     text = read_sql(relative_path)
     return [part.strip() for part in text.split(";\n") if part.strip().rstrip(";").strip()]
+
+
+def parameters_used(statement: str, parameters: dict[str, object]) -> dict[str, object]:
+    """The named parameters ($name) a statement uses: DuckDB refuses any it does not."""
+    return {name: value for name, value in parameters.items() if f"${name}" in statement}
