@@ -115,6 +115,7 @@ async def nightly(options: RunOptions | None = None) -> dict[str, Any]:
                 summary = await load_values(client, con, run_id, options)
                 marts(con)
                 data_tests(con)
+                pipeline.prune_raw(con, options.raw_retention_days)
             except BaseException as error:
                 mode = summary.decision.mode if summary else "full"
                 pipeline.finish_run(con, run_id, mode, client.stats, error=error)

@@ -7,7 +7,7 @@ import logging
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 import orjson
@@ -23,7 +23,7 @@ from kolada_goals.incremental import (
 )
 from kolada_goals.metadata import MetadataBatch, load_metadata
 from kolada_goals.planner import RequestPlan, plan_data_requests
-from kolada_goals.sql_files import read_sql
+from kolada_goals.sql_files import read_sql, sql_statements
 from kolada_goals.values import IngestFailedError, ValueIngestResult, ingest_values
 
 log = logging.getLogger(__name__)
@@ -160,6 +160,21 @@ def _merge(total: ValueIngestResult, part: ValueIngestResult) -> None:
     total.withdrawn_values += part.withdrawn_values
     total.seconds += part.seconds
     total.failed.extend(part.failed)
+
+
+def prune_raw(con: duckdb.DuckDBPyConnection, keep_days: int, now: datetime | None = None) -> int:
+    """Delete raw landing rows older than `keep_days` (0 keeps everything); returns rows
+    deleted. Values themselves stay in hist_kpi_value."""
+    if keep_days <= 0:
+        return 0
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=keep_days)
+    deleted = 0
+    for statement in sql_statements("load/prune_raw.sql"):
+        row = con.execute(statement, {"cutoff": cutoff}).fetchone()
+        deleted += int(row[0]) if row else 0
+    if deleted:
+        log.info("raw landing: %d row(s) older than %d days removed", deleted, keep_days)
+    return deleted
 
 
 def value_places(con: duckdb.DuckDBPyConnection) -> list[str]:

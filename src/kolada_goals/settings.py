@@ -32,6 +32,7 @@ class RunOptions:
     full_every_days: int = DEFAULT_FULL_EVERY_DAYS
     force_full: bool = False
     accept_drops: bool = False
+    raw_retention_days: int = 35  # raw landing rows older than this are removed; 0 keeps all
 
     @classmethod
     def from_environment(cls) -> RunOptions:
