@@ -25,3 +25,13 @@ comment on column mart_goal_status.grey_count is 'Children that could not be ass
 comment on column mart_goal_status.status is 'green, yellow, red, or grey when no child could be assessed';
 comment on column mart_goal_status.reason is 'The vote, in Swedish';
 comment on column mart_goal_status.source_label is 'Egen bearbetning av data från Kolada';
+comment on column mart_goal_status.kommun_id is 'Kommunkod, 4 characters';
+comment on column mart_goal_status.goal_id is 'The goal (goal.goal_id)';
+comment on column mart_goal_status.parent_goal_id is 'The goal above it; null at the top of the tree';
+comment on column mart_goal_status.depth is '0 at the top of the tree';
+comment on column mart_goal_status.level is 'The kommun''s own name for the level, e.g. Målområde';
+comment on column mart_goal_status.title is 'The goal as the kommun wrote it';
+comment on column mart_goal_status.report_mode is 'outcome (årsredovisning) or forecast (delårsrapport)';
+comment on column mart_goal_status.report_year is 'The year reported on (a year of the goal''s mandate)';
+comment on column mart_goal_status.yellow_count is 'Children (indicators and sub-goals) judged yellow';
+comment on column mart_goal_status.red_count is 'Children (indicators and sub-goals) judged red';

@@ -169,6 +169,17 @@ def fake_api(
 
 
 @app.command()
+def catalog(
+    out: Annotated[Path, typer.Option(help="Markdown file to write.")] = Path("docs")
+    / "catalog.md",
+) -> None:
+    """Regenerate the table catalogue from the database's own comments (COMMENT ON)."""
+    from kolada_goals.catalog import write_catalog
+
+    console.print(f"wrote {write_catalog(out)}")
+
+
+@app.command()
 def demo(
     directory: Annotated[Path, typer.Option(help="Where the demo databases go.")] = Path("data")
     / "demo",
