@@ -65,10 +65,6 @@ class ValueColumns:
         )
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _check_place(place: Place, place_id: object) -> bool:
     if not isinstance(place_id, str):
         return False
@@ -80,64 +76,96 @@ def _check_place(place: Place, place_id: object) -> bool:
     )
 
 
+def _fail(page: Page, index: int, record: Any, problem: str) -> KoladaRecordError:
+    return KoladaRecordError(problem, page.page_url, index, record)
+
+
+def _check_ids(
+    page: Page, index: int, record: dict[str, Any], place: Place,
+    requested_kpis: Collection[str] | None, known: set[tuple[str, str]],
+) -> None:  # fmt: skip
+    """Check a record's KPI and place ids; ids already seen on the page pass at once."""
+    kpi_id = record.get("kpi")
+    place_id = record.get(place)
+    if (kpi_id, place_id) in known:  # type: ignore[comparison-overlap]
+        return
+    if not isinstance(kpi_id, str) or KPI_ID.fullmatch(kpi_id) is None:
+        raise _fail(page, index, record, f"kpi id {kpi_id!r} is not of the form N##### or U#####")
+    if requested_kpis is not None and kpi_id not in requested_kpis:
+        raise _fail(page, index, record, f"kpi id {kpi_id!r} was not asked for")
+    if not _check_place(place, place_id):
+        raise _fail(page, index, record, f"{place} id {place_id!r} is not of a valid form")
+    known.add((kpi_id, place_id))  # type: ignore[arg-type]  # checked above
+
+
 def flatten_page(
     page: Page,
     place: Place = "municipality",
     requested_kpis: Collection[str] | None = None,
     into: ValueColumns | None = None,
 ) -> ValueColumns:
-    """Append every value on `page` to `into` (a new ValueColumns by default)."""
+    """Append every value on `page` to `into` (a new ValueColumns by default).
+
+    The checks run on every value of every page, so they are written for speed: exact type
+    tests (a bool is not a number here) and ids checked once per page."""
     columns = into if into is not None else ValueColumns()
-    url = page.page_url
+    known_ids: set[tuple[str, str]] = set()
+    kpi_ids, place_ids, periods = columns.kpi_id, columns.place_id, columns.period
+    genders, values_, counts = columns.gender, columns.value, columns.count
+    statuses, deleted = columns.status, columns.is_deleted
     for index, record in enumerate(page.values):
-
-        def fail(problem: str, index: int = index, record: Any = record) -> KoladaRecordError:
-            return KoladaRecordError(problem, url, index, record)
-
-        if not isinstance(record, dict):
-            raise fail("record is not an object")
-        kpi_id = record.get("kpi")
-        if not isinstance(kpi_id, str) or KPI_ID.fullmatch(kpi_id) is None:
-            raise fail(f"kpi id {kpi_id!r} is not of the form N##### or U#####")
-        if requested_kpis is not None and kpi_id not in requested_kpis:
-            raise fail(f"kpi id {kpi_id!r} was not asked for")
-        place_id = record.get(place)
-        if not _check_place(place, place_id):
-            raise fail(f"{place} id {place_id!r} is not of a valid form")
+        if type(record) is not dict:
+            raise _fail(page, index, record, "record is not an object")
+        _check_ids(page, index, record, place, requested_kpis, known_ids)
+        kpi_id = record["kpi"]
+        place_id = record[place]
         period = record.get("period")
-        if not isinstance(period, int) or isinstance(period, bool):
-            raise fail(f"period {period!r} is not an integer")
-        values = record.get("values")
-        if not isinstance(values, list):
-            raise fail("`values` is missing or not a list")
-        seen_genders: set[str] = set()
-        for item in values:
-            if not isinstance(item, dict):
-                raise fail("an entry of `values` is not an object")
+        if type(period) is not int:
+            raise _fail(page, index, record, f"period {period!r} is not an integer")
+        entries = record.get("values")
+        if type(entries) is not list:
+            raise _fail(page, index, record, "`values` is missing or not a list")
+        seen_genders = ""
+        for item in entries:
+            if type(item) is not dict:
+                raise _fail(page, index, record, "an entry of `values` is not an object")
             gender = item.get("gender")
             if gender not in GENDERS:
-                raise fail(f"unknown gender {gender!r} (expected T, K or M)")
+                raise _fail(page, index, record, f"unknown gender {gender!r} (expected T, K or M)")
             if gender in seen_genders:
-                raise fail(f"gender {gender!r} appears twice")
-            seen_genders.add(gender)
-            value = item.get("value")
-            if value is not None and not _is_number(value):
-                raise fail(f"value {value!r} for gender {gender} is neither a number nor null")
+                raise _fail(page, index, record, f"gender {gender!r} appears twice")
+            seen_genders += gender
+            value: Any = item.get("value")
+            value_type = type(value)
+            if value_type is int:
+                value = float(value)
+            elif value_type is not float and value is not None:
+                raise _fail(
+                    page, index, record,
+                    f"value {value!r} for gender {gender} is neither a number nor null",
+                )  # fmt: skip
             count = item.get("count")
-            if count is not None and (not isinstance(count, int) or isinstance(count, bool)):
-                raise fail(f"count {count!r} for gender {gender} is not an integer")
+            if count is not None and type(count) is not int:
+                raise _fail(
+                    page, index, record, f"count {count!r} for gender {gender} is not an integer"
+                )
             status = item.get("status")
-            if status is not None and not isinstance(status, str):
-                raise fail(f"status {status!r} for gender {gender} is not a string")
+            if status is not None and type(status) is not str:
+                raise _fail(
+                    page, index, record, f"status {status!r} for gender {gender} is not a string"
+                )
             is_deleted = item.get("isdeleted", False)
-            if not isinstance(is_deleted, bool):
-                raise fail(f"isdeleted {is_deleted!r} for gender {gender} is not a boolean")
-            columns.kpi_id.append(kpi_id)
-            columns.place_id.append(place_id)  # type: ignore[arg-type]  # checked above
-            columns.period.append(period)
-            columns.gender.append(gender)  # type: ignore[arg-type]  # checked above
-            columns.value.append(None if value is None else float(value))
-            columns.count.append(count)
-            columns.status.append(status)
-            columns.is_deleted.append(is_deleted)
+            if is_deleted is not True and is_deleted is not False:
+                raise _fail(
+                    page, index, record,
+                    f"isdeleted {is_deleted!r} for gender {gender} is not a boolean",
+                )  # fmt: skip
+            kpi_ids.append(kpi_id)
+            place_ids.append(place_id)
+            periods.append(period)
+            genders.append(gender)
+            values_.append(value)
+            counts.append(count)
+            statuses.append(status)
+            deleted.append(is_deleted)
     return columns
