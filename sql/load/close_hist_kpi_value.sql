@@ -1,5 +1,5 @@
 update hist_kpi_value as hist
-set valid_to = $changed_at
+set valid_to = change.changed_at
 from slice_change as change
 where hist.valid_to is null
   and hist.kpi_id = change.kpi_id

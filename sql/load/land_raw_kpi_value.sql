@@ -12,4 +12,4 @@ select
     status,
     is_deleted
 from stage_value
-where slice_id = $slice_id
+-- stage_value holds the accepted slices of the batch only

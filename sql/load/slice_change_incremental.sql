@@ -1,25 +1,25 @@
--- What a from_date answer changes: every value it names that differs from the open history
--- row, and tombstones for the values it marks as deleted.
+-- What from_date answers change, for every slice of the batch at once: every value they name
+-- that differs from the open history row, and tombstones for the values marked as deleted.
 create or replace temp table slice_change as
 with
 
 staged as (
-    select kpi_id, place_id as municipality_id, period, gender, value, count, status, is_deleted
+    select slice_id, kpi_id, place_id as municipality_id, period, gender, value, count, status,
+           is_deleted
     from stage_value
-    where slice_id = $slice_id
+    where slice_id in (select slice_id from ready_slice)
 ),
 
 open_rows as (
     select kpi_id, municipality_id, period, gender, value, count, status, is_deleted
     from hist_kpi_value
     where valid_to is null
-      and kpi_id between $min_kpi_id and $max_kpi_id
-      and list_contains($kpi_ids, kpi_id)
+      and kpi_id in (select kpi_id from ready_scope)
 ),
 
 final as (
     select
-        staged.kpi_id, staged.municipality_id, staged.period, staged.gender,
+        staged.slice_id, staged.kpi_id, staged.municipality_id, staged.period, staged.gender,
         case when staged.is_deleted then null else staged.value end as value,
         case when staged.is_deleted then null else staged.count end as count,
         case when staged.is_deleted then null else staged.status end as status,
@@ -36,4 +36,5 @@ final as (
                      or staged.status is distinct from open_rows.status))))
 )
 
-select * from final
+select final.*, ready_slice.changed_at
+from final join ready_slice using (slice_id)

@@ -1,10 +1,11 @@
-"""Fetch KPI values and stream them into DuckDB, one request ("slice") at a time.
+"""Fetch KPI values and stream them into DuckDB, request ("slice") by request.
 
-Pages are staged as they arrive; when every page of a request has arrived and passed the
-checks, its rows move to raw_ and core_ tables in one transaction, replacing exactly the
-slice the request covered. A request that fails (after the client's retries) is discarded
-whole: the stored values of that slice stay as they were, the failure is recorded in
-meta_failed_request, and ingest_values raises once every other request is done.
+Pages are kept in memory as they arrive; once every page of a request has arrived and passed
+the checks, the slice waits for a batch of slices, whose rows then move to raw_ and hist_
+tables together, each replacing exactly the slice its request covered. A request that fails
+(after the client's retries) is discarded whole: the stored values of that slice stay as they
+were, the failure is recorded in meta_failed_request, and ingest_values raises once every
+other request is done.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from itertools import product
 from typing import Literal
 
 import duckdb
@@ -23,7 +25,7 @@ import pyarrow as pa
 from kolada_goals.client import KoladaClient, Page, from_date_param
 from kolada_goals.errors import KoladaGoalsError
 from kolada_goals.planner import DataRequest, OuDataRequest
-from kolada_goals.records import ValueColumns, flatten_page
+from kolada_goals.records import VALUE_ARROW_SCHEMA, ValueColumns, flatten_page
 from kolada_goals.sql_files import read_sql
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,8 @@ log = logging.getLogger(__name__)
 ValueRequest = DataRequest | OuDataRequest
 PROGRESS_EVERY_SECONDS = 5.0
 FLUSH_EVERY_SECONDS = 2.0
+# Complete slices wait until this many values are staged, then are applied together.
+BATCH_VALUES = 50_000
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,18 @@ class _StagedPages:
     fetched_ats: list[datetime] = field(default_factory=list)
     record_counts: list[int] = field(default_factory=list)
     values: int = 0
+    tables: list[pa.Table] = field(default_factory=list)  # pages as STAGE_SCHEMA rows
+
+
+# The rows of the pages of complete slices, as the SQL of sql/load reads them (stage_value).
+STAGE_SCHEMA = pa.schema(
+    [
+        ("slice_id", pa.int32()),
+        ("request_url", pa.string()),
+        ("fetched_at", pa.timestamp("us", tz="UTC")),
+        *VALUE_ARROW_SCHEMA,
+    ]
+)
 
 
 class SuspiciousDropError(KoladaGoalsError):
@@ -86,7 +102,13 @@ MIN_VALUES_FOR_DROP_CHECK = 20
 
 
 class ValueWriter:
-    """The single writer of value slices on one DuckDB connection."""
+    """The single writer of value slices on one DuckDB connection.
+
+    Pages are kept in memory as they arrive (stage). A complete slice waits (complete) until
+    the batch is applied (apply_ready): its rows are then shown to DuckDB as the relation
+    stage_value, and every statement runs once for all waiting slices, which costs far less
+    than once per slice. flush applies what waits and commits. Memory stays bounded: slices
+    wait only until BATCH_VALUES values are staged."""
 
     def __init__(
         self, con: duckdb.DuckDBPyConnection, run_id: str, accept_drops: bool = False
@@ -95,8 +117,14 @@ class ValueWriter:
         self.run_id = run_id
         self.accept_drops = accept_drops
         self._pages: dict[int, _StagedPages] = {}
+        self._ready: list[tuple[Slice, _StagedPages]] = []
         self._in_transaction = False
-        con.execute(read_sql("load/create_stage_value.sql"))
+        self._registered: set[str] = set()
+
+    @property
+    def ready_values(self) -> int:
+        """Values staged for slices waiting to be applied."""
+        return sum(staged.values for _, staged in self._ready)
 
     def _begin(self) -> None:
         # Slices are applied in batches, one transaction each: a commit costs a WAL sync,
@@ -106,14 +134,17 @@ class ValueWriter:
             self.con.begin()
             self._in_transaction = True
 
-    def flush(self) -> None:
-        """Commit every slice applied since the last flush."""
+    def flush(self) -> list[tuple[Slice, SliceOutcome | SuspiciousDropError]]:
+        """Apply the waiting slices and commit everything applied since the last flush."""
+        results = self.apply_ready()
         if self._in_transaction:
             self.con.commit()
             self._in_transaction = False
+        return results
 
     def abort(self) -> None:
-        """Roll back every slice applied since the last flush."""
+        """Roll back every slice applied since the last flush; forget waiting slices."""
+        self._ready.clear()
         if self._in_transaction:
             self.con.rollback()
             self._in_transaction = False
@@ -124,118 +155,201 @@ class ValueWriter:
         staged.fetched_ats.append(page.fetched_at)
         staged.record_counts.append(len(page.values))
         staged.values += table.num_rows
-        if table.num_rows == 0:
-            return
-        self._begin()
-        self.con.register("staged_page", table)
-        try:
-            self.con.execute(
-                read_sql("load/insert_stage_page.sql"),
-                {
-                    "slice_id": piece.slice_id,
-                    "request_url": page.request_url,
-                    "fetched_at": page.fetched_at,
-                },
+        if table.num_rows:
+            rows = table.num_rows
+            staged.tables.append(
+                pa.table(
+                    [
+                        pa.array([piece.slice_id] * rows, pa.int32()),
+                        pa.array([page.request_url] * rows, pa.string()),
+                        pa.array([page.fetched_at] * rows, pa.timestamp("us", tz="UTC")),
+                        *table.columns,
+                    ],
+                    schema=STAGE_SCHEMA,
+                )
             )
-        finally:
-            self.con.unregister("staged_page")
 
     def discard(self, piece: Slice) -> None:
         self._pages.pop(piece.slice_id, None)
-        self._begin()
-        self.con.execute(read_sql("load/delete_stage_slice.sql"), {"slice_id": piece.slice_id})
+
+    def complete(self, piece: Slice) -> None:
+        """Every page of `piece` is staged: it waits for the next apply_ready."""
+        self._ready.append((piece, self._pages.pop(piece.slice_id, _StagedPages())))
 
     def apply(self, piece: Slice) -> SliceOutcome:
-        """Move a complete slice from the stage to raw_ and hist_ (or core_ou_) tables, in
-        the open batch (see flush). Raises SuspiciousDropError, leaving the stored values of
-        the slice untouched, when a full answer shrank sharply."""
-        staged = self._pages.pop(piece.slice_id, _StagedPages())
-        slice_params = {"slice_id": piece.slice_id}
-        bounds = {
-            "kpi_ids": list(piece.kpi_ids),
-            "min_kpi_id": min(piece.kpi_ids),
-            "max_kpi_id": max(piece.kpi_ids),
-            "periods": list(piece.periods),
-            "min_period": min(piece.periods),
-            "max_period": max(piece.periods),
-            "place_ids": None if piece.place_ids is None else list(piece.place_ids),
-        }
-        con = self.con
+        """Complete and apply one slice at once. Raises SuspiciousDropError, leaving the
+        stored values of the slice untouched, when a full answer shrank sharply."""
+        self.complete(piece)
+        [(_, outcome)] = self.apply_ready()
+        if isinstance(outcome, SuspiciousDropError):
+            raise outcome
+        return outcome
+
+    def apply_ready(self) -> list[tuple[Slice, SliceOutcome | SuspiciousDropError]]:
+        """Move the waiting slices from the stage to raw_ and hist_ (or core_ou_) tables, in
+        the open transaction. A slice whose full answer shrank sharply is left out, its stored
+        values untouched, and reported with a SuspiciousDropError."""
+        ready, self._ready = self._ready, []
+        if not ready:
+            return []
         self._begin()
         try:
-            raw = "land_raw_ou_value" if piece.route == "oudata" else "land_raw_kpi_value"
-            con.execute(read_sql(f"load/{raw}.sql"), {**slice_params, "run_id": self.run_id})
-            if staged.page_urls:
-                con.execute(
-                    read_sql("load/land_raw_request.sql"),
-                    {
-                        "run_id": self.run_id,
-                        "entity": piece.route,
-                        "request_url": staged.request_url,
-                        "page_urls": staged.page_urls,
-                        "page_numbers": list(range(1, len(staged.page_urls) + 1)),
-                        "fetched_ats": staged.fetched_ats,
-                        "record_counts": staged.record_counts,
-                    },
-                )
-            if piece.route == "oudata":
-                outcome = self._replace_ou_values(piece, bounds, staged.values)
-            else:
-                outcome = self._record_history(piece, staged, bounds)
-            con.execute(read_sql("load/delete_stage_slice.sql"), slice_params)
-        except SuspiciousDropError:
-            raise
+            results: list[tuple[Slice, SliceOutcome | SuspiciousDropError]] = []
+            data = [(piece, staged) for piece, staged in ready if piece.route == "data"]
+            if data:
+                results.extend(self._apply_data(data))
+            for piece, staged in ready:
+                if piece.route == "oudata":
+                    self._show_stage([(piece, staged)])
+                    results.append((piece, self._apply_ou(piece, staged)))
         except BaseException:
             self.abort()
             raise
-        return outcome
+        finally:
+            if "stage_value" in self._registered:
+                self.con.unregister("stage_value")
+                self._registered.discard("stage_value")
+        return results
 
-    def _replace_ou_values(
-        self, piece: Slice, bounds: dict[str, object], values: int
-    ) -> SliceOutcome:
-        params = {"slice_id": piece.slice_id}
-        if piece.is_changes:
-            self.con.execute(read_sql("load/delete_ou_value_changes.sql"), params)
-        else:
-            self.con.execute(read_sql("load/delete_ou_value_slice.sql"), bounds)
-        self.con.execute(read_sql("load/insert_ou_value_slice.sql"), params)
-        return SliceOutcome(values=values)
+    def _show_stage(self, ready: Sequence[tuple[Slice, _StagedPages]]) -> None:
+        """Show the rows of `ready` to DuckDB as the relation stage_value."""
+        tables = [table for _, staged in ready for table in staged.tables]
+        self.con.register(
+            "stage_value", pa.concat_tables(tables) if tables else STAGE_SCHEMA.empty_table()
+        )
+        self._registered.add("stage_value")
 
-    def _record_history(
-        self, piece: Slice, staged: _StagedPages, bounds: dict[str, object]
-    ) -> SliceOutcome:
+    def _register_ready(self, ready: Sequence[tuple[Slice, _StagedPages]]) -> None:
+        now = datetime.now(UTC)
+        self.con.register(
+            "ready_slice",
+            pa.table(
+                {
+                    "slice_id": pa.array([p.slice_id for p, _ in ready], pa.int32()),
+                    "changed_at": pa.array(
+                        [s.fetched_ats[0] if s.fetched_ats else now for _, s in ready],
+                        pa.timestamp("us", tz="UTC"),
+                    ),
+                }
+            ),
+        )
+        scope = [
+            (piece.slice_id, kpi_id, period, place_id)
+            for piece, _ in ready
+            for kpi_id, period, place_id in product(
+                piece.kpi_ids, piece.periods, piece.place_ids or [None]
+            )
+        ]
+        self.con.register(
+            "ready_scope",
+            pa.table(
+                {
+                    "slice_id": pa.array([row[0] for row in scope], pa.int32()),
+                    "kpi_id": pa.array([row[1] for row in scope], pa.string()),
+                    "period": pa.array([row[2] for row in scope], pa.int32()),
+                    "place_id": pa.array([row[3] for row in scope], pa.string()),
+                }
+            ),
+        )
+
+    def _land_requests(self, entity: str, ready: Sequence[tuple[Slice, _StagedPages]]) -> None:
+        pages = [
+            (staged.request_url, url, number, fetched_at, records)
+            for _, staged in ready
+            for number, (url, fetched_at, records) in enumerate(
+                zip(staged.page_urls, staged.fetched_ats, staged.record_counts, strict=True),
+                start=1,
+            )
+        ]
+        if not pages:
+            return
+        request_urls, page_urls, numbers, fetched_ats, records = (
+            list(c) for c in zip(*pages, strict=True)
+        )
+        self.con.execute(
+            read_sql("load/land_raw_request.sql"),
+            {
+                "run_id": self.run_id,
+                "entity": entity,
+                "request_urls": request_urls,
+                "page_urls": page_urls,
+                "page_numbers": numbers,
+                "fetched_ats": fetched_ats,
+                "record_counts": records,
+            },
+        )
+
+    def _apply_data(
+        self, ready: list[tuple[Slice, _StagedPages]]
+    ) -> list[tuple[Slice, SliceOutcome | SuspiciousDropError]]:
         con = self.con
+        self._register_ready(ready)
+        self._show_stage(ready)
+        try:
+            changes = any(piece.is_changes for piece, _ in ready)
+            kind = "incremental" if changes else "replacement"
+            con.execute(read_sql(f"load/slice_change_{kind}.sql"))
+            counts = {
+                int(row[0]): tuple(int(n or 0) for n in row[1:])
+                for row in con.execute(read_sql("load/count_slice_change.sql")).fetchall()
+            }
+            results: list[tuple[Slice, SliceOutcome | SuspiciousDropError]] = []
+            refused: list[int] = []
+            for piece, staged in ready:
+                answered, new, revised, withdrawn = counts.get(piece.slice_id, (0, 0, 0, 0))
+                drop = None if changes else self._drop(answered, new, withdrawn)
+                if drop is not None:
+                    refused.append(piece.slice_id)
+                    results.append((piece, drop))
+                else:
+                    results.append((piece, SliceOutcome(staged.values, new, revised, withdrawn)))
+            accepted = [(p, s) for p, s in ready if p.slice_id not in refused]
+            if refused:
+                con.execute(read_sql("load/drop_slice_changes.sql"), {"slice_ids": refused})
+                self._show_stage(accepted)
+            con.execute(read_sql("load/land_raw_kpi_value.sql"), {"run_id": self.run_id})
+            self._land_requests("data", accepted)
+            con.execute(read_sql("load/close_hist_kpi_value.sql"))
+            con.execute(read_sql("load/insert_hist_kpi_value.sql"), {"run_id": self.run_id})
+        finally:
+            con.unregister("ready_slice")
+            con.unregister("ready_scope")
+        return results
+
+    def _drop(self, answered: int, new: int, withdrawn: int) -> SuspiciousDropError | None:
+        if self.accept_drops:
+            return None
+        # Every answered value that is not new was stored before, as was every withdrawn one.
+        stored = answered - new + withdrawn
+        if stored >= MIN_VALUES_FOR_DROP_CHECK and answered < stored * MIN_KEPT_SHARE:
+            return SuspiciousDropError(
+                f"answered {answered} values where {stored} are stored; kept the stored "
+                "values (re-run with --accept-drops if Kolada really withdrew them)"
+            )
+        return None
+
+    def _apply_ou(self, piece: Slice, staged: _StagedPages) -> SliceOutcome:
+        params = {"slice_id": piece.slice_id}
+        con = self.con
+        con.execute(read_sql("load/land_raw_ou_value.sql"), {**params, "run_id": self.run_id})
+        self._land_requests("oudata", [(piece, staged)])
         if piece.is_changes:
-            con.execute(read_sql("load/slice_change_incremental.sql"), {
-                "slice_id": piece.slice_id,
-                "kpi_ids": bounds["kpi_ids"],
-                "min_kpi_id": bounds["min_kpi_id"],
-                "max_kpi_id": bounds["max_kpi_id"],
-            })  # fmt: skip
+            con.execute(read_sql("load/delete_ou_value_changes.sql"), params)
         else:
             con.execute(
-                read_sql("load/slice_change_replacement.sql"),
-                {"slice_id": piece.slice_id, **bounds},
+                read_sql("load/delete_ou_value_slice.sql"),
+                {
+                    "kpi_ids": list(piece.kpi_ids),
+                    "min_kpi_id": min(piece.kpi_ids),
+                    "max_kpi_id": max(piece.kpi_ids),
+                    "periods": list(piece.periods),
+                    "min_period": min(piece.periods),
+                    "max_period": max(piece.periods),
+                    "place_ids": None if piece.place_ids is None else list(piece.place_ids),
+                },
             )
-        counts = con.execute(
-            read_sql("load/count_slice_change.sql"), {"slice_id": piece.slice_id}
-        ).fetchone()
-        answered, new, revised, withdrawn = (int(n or 0) for n in counts) if counts else (0,) * 4
-        if not piece.is_changes and not self.accept_drops:
-            # Every answered value that is not new was stored before, as was every withdrawn one.
-            stored = answered - new + withdrawn
-            if stored >= MIN_VALUES_FOR_DROP_CHECK and answered < stored * MIN_KEPT_SHARE:
-                raise SuspiciousDropError(
-                    f"answered {answered} values where {stored} are stored; kept the stored "
-                    "values (re-run with --accept-drops if Kolada really withdrew them)"
-                )
-        changed_at = staged.fetched_ats[0] if staged.fetched_ats else datetime.now(UTC)
-        con.execute(read_sql("load/close_hist_kpi_value.sql"), {"changed_at": changed_at})
-        con.execute(
-            read_sql("load/insert_hist_kpi_value.sql"),
-            {"changed_at": changed_at, "run_id": self.run_id},
-        )
-        return SliceOutcome(staged.values, new, revised, withdrawn)
+        con.execute(read_sql("load/insert_ou_value_slice.sql"), params)
+        return SliceOutcome(values=staged.values)
 
 
 @dataclass(frozen=True)
@@ -350,36 +464,23 @@ async def ingest_values(
             event = await events.get()
             write_started = time.monotonic()
             if isinstance(event, _PageDone):
-                await asyncio.to_thread(writer.stage, event.piece, event.page, event.table)
+                writer.stage(event.piece, event.page, event.table)
                 writing_seconds += time.monotonic() - write_started
                 continue
             finished += 1
             if isinstance(event, _SliceDone):
-                try:
-                    outcome = await asyncio.to_thread(writer.apply, event.piece)
-                except SuspiciousDropError as drop:
-                    await asyncio.to_thread(writer.discard, event.piece)
-                    result.failed.append(
-                        FailedSlice(event.piece.path, str(drop), event.piece.kpi_ids)
-                    )
-                    log.error("slice kept as before: %s: %s", event.piece.path, drop)
-                    continue
-                result.values += outcome.values
-                result.new_values += outcome.new_values
-                result.revised_values += outcome.revised_values
-                result.withdrawn_values += outcome.withdrawn_values
-                result.committed += 1
+                writer.complete(event.piece)
             else:
-                await asyncio.to_thread(writer.discard, event.piece)
+                writer.discard(event.piece)
                 failure = FailedSlice(event.piece.path, str(event.error), event.piece.kpi_ids)
                 result.failed.append(failure)
                 log.error(
                     "request failed, slice kept as before: %s: %s", failure.path, failure.error
                 )
             now = time.monotonic()
-            if now - last_flush >= FLUSH_EVERY_SECONDS:
-                await asyncio.to_thread(writer.flush)
-                last_flush = time.monotonic()
+            if writer.ready_values >= BATCH_VALUES or now - last_flush >= FLUSH_EVERY_SECONDS:
+                _count(result, await asyncio.to_thread(writer.flush))
+                last_flush = now = time.monotonic()
             writing_seconds += now - write_started
             if now - last_report >= PROGRESS_EVERY_SECONDS or finished == len(requests):
                 last_report = now
@@ -391,18 +492,36 @@ async def ingest_values(
                     result.values / max(now - started, 1e-9),
                     len(result.failed),
                 )
-        await asyncio.to_thread(writer.flush)
+        _count(result, await asyncio.to_thread(writer.flush))
     finally:
         for task in fetchers:
             task.cancel()
         await asyncio.gather(*fetchers, return_exceptions=True)
         writer.abort()  # only left open when something failed half way
     result.seconds = time.monotonic() - started
-    log.info("values: %.1f s of %.1f s spent writing to DuckDB", writing_seconds, result.seconds)
+    log.info(
+        "values: %d loaded from %d requests in %.1f s (%.1f s writing to DuckDB), %d failed",
+        result.values, result.committed, result.seconds, writing_seconds, len(result.failed),
+    )  # fmt: skip
     _record_failures(con, run_id, result.failed)
     if result.failed and raise_on_failure:
         raise IngestFailedError(result)
     return result
+
+
+def _count(
+    result: ValueIngestResult, applied: Sequence[tuple[Slice, SliceOutcome | SuspiciousDropError]]
+) -> None:
+    for piece, outcome in applied:
+        if isinstance(outcome, SuspiciousDropError):
+            result.failed.append(FailedSlice(piece.path, str(outcome), piece.kpi_ids))
+            log.error("slice kept as before: %s: %s", piece.path, outcome)
+            continue
+        result.values += outcome.values
+        result.new_values += outcome.new_values
+        result.revised_values += outcome.revised_values
+        result.withdrawn_values += outcome.withdrawn_values
+        result.committed += 1
 
 
 def _record_failures(

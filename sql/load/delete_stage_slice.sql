@@ -1,1 +1,0 @@
-delete from stage_value where slice_id = $slice_id
