@@ -200,6 +200,10 @@ def test_loading_replaces_per_kommun_keeps_rows_of_a_broken_file_and_is_idempote
     assert broken.kept == ["2425"] and [p.code for p in broken.problems] == ["unknown_kpi"]
     assert snapshot() == before
 
+    missing = load_goal_definitions(con, tmp_path / "no-such-folder", catalogue)
+    assert (missing.loaded, missing.removed) == ([], [])
+    assert snapshot() == before
+
     (goals / "0331-heby.yaml").unlink()
     removed = load_goal_definitions(con, goals, catalogue)
     assert removed.removed == ["0331"]

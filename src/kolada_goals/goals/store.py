@@ -136,9 +136,14 @@ def load_goal_definitions(
 ) -> GoalLoadSummary:
     """Validate every file of `directory` and replace the definitions of each kommun whose file
     is valid, in one transaction. Kommuner whose file is gone are removed."""
-    catalogue = catalogue or Catalogue.from_database(con)
-    results = validate_goal_files([directory], catalogue) if directory.is_dir() else []
     summary = GoalLoadSummary()
+    if not directory.is_dir():
+        # A missing folder is more likely a wrong working directory than a wish to drop
+        # every kommun's definitions: keep them.
+        logger.warning("goal definitions: %s is not a folder; stored definitions kept", directory)
+        return summary
+    catalogue = catalogue or Catalogue.from_database(con)
+    results = validate_goal_files([directory], catalogue)
     present = {r.definition.kommun for r in results if r.definition is not None}
     stored = [row[0] for row in con.execute(read_sql("queries/goal_kommun_ids.sql")).fetchall()]
     con.execute("begin transaction")
