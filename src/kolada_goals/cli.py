@@ -17,7 +17,11 @@ from kolada_goals.cli_goals import goals_app
 from kolada_goals.client import ClientSettings
 from kolada_goals.errors import KoladaGoalsError
 from kolada_goals.publish import DEFAULT_PUBLISHED_DATABASE, DEFAULT_WORK_DATABASE
-from kolada_goals.settings import BASE_URL_ENVIRONMENT_VARIABLE, RunOptions
+from kolada_goals.settings import (
+    BASE_URL_ENVIRONMENT_VARIABLE,
+    DEFAULT_GOALS_DIRECTORY,
+    RunOptions,
+)
 
 # Prefect must not try to phone home from machines without a network.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -66,6 +70,9 @@ def run(
     work_database: Annotated[
         Path, typer.Option(help="Work DuckDB file the run writes and keeps between runs.")
     ] = DEFAULT_WORK_DATABASE,
+    goals: Annotated[
+        Path, typer.Option(help="Folder of goal-definition files (*.yaml).")
+    ] = DEFAULT_GOALS_DIRECTORY,
     kpi: Annotated[list[str] | None, typer.Option(help="KPI id to fetch (repeatable).")] = None,
     kpi_group: Annotated[
         list[str] | None, typer.Option(help="KPI group id, e.g. GKPI118 (repeatable).")
@@ -97,6 +104,7 @@ def run(
         work_database=work_database,
         published_database=database,
         client=client_settings,
+        goals_directory=goals,
         force_full=full,
         accept_drops=accept_drops,
         kpi_ids=tuple(kpi or ()),
