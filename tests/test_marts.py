@@ -29,6 +29,7 @@ class Case:
     mean: float = 100.0  # the county mean, the kommun included: sets the others' values
     others: Sequence[float | None] | None = None  # or the others' values themselves
     other_county: float | None = 1000.0  # a value in another county, which must not leak in
+    national: bool = True  # values for the region and for Riket
     direction: str | None = "higher"
     rule: str = "dorotea"
     target: float | None = None
@@ -99,8 +100,9 @@ def build(cases: Sequence[Case], extra_values: Sequence[tuple[str, str, int, flo
         values += [(kpi, KOMMUN, year, v) for year, v in case.history.items()]
         if case.other_county is not None:
             values += [(kpi, m, case.period, case.other_county) for m in OTHER_COUNTY]
-        values.append((kpi, "0024", case.period, 555.0))  # a region value: never a county mean
-        values.append((kpi, "0000", case.period, 50.0))
+        if case.national:
+            values.append((kpi, "0024", case.period, 555.0))  # never used as a county mean
+            values.append((kpi, "0000", case.period, 50.0))
         if case.target is not None:
             con.execute(
                 "insert into goal_indicator_target values ('2401', ?, ?, ?)",
@@ -155,7 +157,9 @@ DOROTEA_CASES = [
     (Case("neutral", 100.0, direction="neutral"), "grey", "Neutral riktning"),
     (Case("too-few", 100.0, others=(100, None, None, None)), "grey",
      "För få kommuner i referensen (2 av 5)"),
-    (Case("no-value", None), "grey", "Nytt mått"),
+    (Case("no-value-here", None), "grey", "Inga värden för kommunen ännu"),
+    (Case("new-measure", None, others=(None, None, None, None), other_county=None,
+          national=False), "grey", "Nytt mått"),
     (Case("absolute-within", 98.5, tolerance_kind="absolute", tolerance_value=2), "yellow",
      "högst 2 enheter"),
     (Case("absolute-beyond", 97.9, tolerance_kind="absolute", tolerance_value=2), "red",
@@ -255,7 +259,7 @@ def test_grey_reasons_for_missing_values() -> None:
         Case("not-published", None, history={2021: 100.0}, period=2023),
         Case("gap", None, history={2021: 100.0}, period=2018),
     ])  # fmt: skip
-    assert "Nytt mått" in status(con, "never")["reason"]
+    assert status(con, "never")["reason"] == "Inga värden för kommunen ännu"
     assert "Inte publicerat ännu" in status(con, "not-published", period=2023)["reason"]
     assert status(con, "gap", period=2018)["reason"] == "Inget värde för perioden"
 

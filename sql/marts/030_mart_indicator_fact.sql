@@ -63,6 +63,7 @@ ranked as (
     where v.value is not null
 ),
 has_value as (select distinct kommun_id, indicator_id from own where value is not null),
+kpi_with_values as (select distinct kpi_id from core_kpi_value where value is not null),
 -- Periods to look back to, as columns, so that every join below is an equi-join.
 indicator_period as (
     select p.period, i.*,
@@ -86,6 +87,7 @@ select
              and current_date >= i.prel_publication_date
              and current_date < i.publication_date, false) as is_preliminary,
     h.kommun_id is not null as has_any_value,
+    kv.kpi_id is not null as kpi_has_values,
     i.reference_kind,
     case i.reference_kind when 'kommuner' then array_to_string(i.reference_kommuner, ',')
          when 'own_trend' then i.kommun_id else i.reference_id end as reference_id,
@@ -107,6 +109,7 @@ from indicator_period i
 left join own o
   on o.kommun_id = i.kommun_id and o.indicator_id = i.indicator_id and o.period = i.period
 left join has_value h on h.kommun_id = i.kommun_id and h.indicator_id = i.indicator_id
+left join kpi_with_values kv on kv.kpi_id = i.kpi_id
 left join mart_reference_value r
   on r.reference_kind = i.reference_kind and r.reference_id = i.reference_id
  and r.kpi_id = i.kpi_id and r.period = i.period and r.gender = i.gender

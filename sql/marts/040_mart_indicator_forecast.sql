@@ -59,6 +59,7 @@ select
          when t.trend_value is not null then 'trendprognos' end as value_basis,
     false as is_preliminary,
     o.has_any_value,
+    o.kpi_has_values,
     o.reference_kind, o.reference_id,
     r.reference_period, r.reference_value, r.reference_count, r.reference_expected,
     o.target_value,

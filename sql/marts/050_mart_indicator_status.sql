@@ -32,6 +32,7 @@ missing as (
             when kpi_removed then 'KPI:n finns inte längre i Koladas katalog'
             when value is not null then null
             when mode = 'forecast' then 'Prognos kan inte göras: ingen manuell prognos och för få tidigare värden'
+            when not has_any_value and kpi_has_values then 'Inga värden för kommunen ännu'
             when not has_any_value then 'Nytt mått: inga värden ännu'
             when kpi_id is not null and period > coalesce(publ_period, year(current_date) - 1)
                 then 'Inte publicerat ännu' || coalesce(' (nästa publicering ' || publication_date || ')', '')

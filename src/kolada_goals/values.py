@@ -454,18 +454,25 @@ async def ingest_values(
     events: asyncio.Queue[_Event] = asyncio.Queue(maxsize=2 * workers)
     started = time.monotonic()
     writing_seconds = 0.0
+    fetched_values = 0
     fetchers = [
         asyncio.create_task(_fetch_slices(client, pending, events, since)) for _ in range(workers)
     ]
+
+    async def flush() -> None:
+        nonlocal writing_seconds
+        flush_started = time.monotonic()
+        _count(result, await asyncio.to_thread(writer.flush))
+        writing_seconds += time.monotonic() - flush_started
+
     finished = 0
     last_report = last_flush = started
     try:
         while finished < len(requests):
             event = await events.get()
-            write_started = time.monotonic()
             if isinstance(event, _PageDone):
                 writer.stage(event.piece, event.page, event.table)
-                writing_seconds += time.monotonic() - write_started
+                fetched_values += event.table.num_rows
                 continue
             finished += 1
             if isinstance(event, _SliceDone):
@@ -477,22 +484,21 @@ async def ingest_values(
                 log.error(
                     "request failed, slice kept as before: %s: %s", failure.path, failure.error
                 )
+            if (
+                writer.ready_values >= BATCH_VALUES
+                or time.monotonic() - last_flush >= FLUSH_EVERY_SECONDS
+            ):
+                await flush()
+                last_flush = time.monotonic()
             now = time.monotonic()
-            if writer.ready_values >= BATCH_VALUES or now - last_flush >= FLUSH_EVERY_SECONDS:
-                _count(result, await asyncio.to_thread(writer.flush))
-                last_flush = now = time.monotonic()
-            writing_seconds += now - write_started
-            if now - last_report >= PROGRESS_EVERY_SECONDS or finished == len(requests):
+            if now - last_report >= PROGRESS_EVERY_SECONDS:
                 last_report = now
                 log.info(
-                    "values: %d/%d requests, %d values, %.0f values/s, %d failed",
-                    finished,
-                    len(requests),
-                    result.values,
-                    result.values / max(now - started, 1e-9),
-                    len(result.failed),
-                )
-        _count(result, await asyncio.to_thread(writer.flush))
+                    "values: %d/%d requests, %d values fetched (%.0f/s), %d loaded, %d failed",
+                    finished, len(requests), fetched_values,
+                    fetched_values / max(now - started, 1e-9), result.values, len(result.failed),
+                )  # fmt: skip
+        await flush()
     finally:
         for task in fetchers:
             task.cancel()
@@ -500,8 +506,10 @@ async def ingest_values(
         writer.abort()  # only left open when something failed half way
     result.seconds = time.monotonic() - started
     log.info(
-        "values: %d loaded from %d requests in %.1f s (%.1f s writing to DuckDB), %d failed",
-        result.values, result.committed, result.seconds, writing_seconds, len(result.failed),
+        "values: %d loaded from %d of %d requests in %.1f s (%.1f s writing to DuckDB), "
+        "%d failed",
+        result.values, result.committed, len(requests), result.seconds, writing_seconds,
+        len(result.failed),
     )  # fmt: skip
     _record_failures(con, run_id, result.failed)
     if result.failed and raise_on_failure:
