@@ -13,6 +13,7 @@ from rich.console import Console
 
 from kolada_goals.errors import KoladaGoalsError
 from kolada_goals.publish import DEFAULT_PUBLISHED_DATABASE, DEFAULT_WORK_DATABASE
+from kolada_goals.sql_files import read_sql
 
 console = Console(stderr=True)
 out_console = Console()
@@ -39,10 +40,7 @@ def published_database(path: Path, kommun_id: str) -> Iterator[duckdb.DuckDBPyCo
         raise fail(f"{path} does not exist: run `kolada-goals run` (or `kolada-goals demo`) first")
     with duckdb.connect(str(path), read_only=True) as con:
         try:
-            known = con.execute(
-                "select municipality_type from core_municipality where municipality_id = ?",
-                [kommun_id],
-            ).fetchone()
+            known = con.execute(read_sql("queries/municipality_type.sql"), [kommun_id]).fetchone()
         except duckdb.CatalogException:
             raise fail(f"{path} is not a kolada-goals database") from None
         if known is None or known[0] != "K":
