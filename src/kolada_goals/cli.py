@@ -15,7 +15,7 @@ from rich.console import Console
 from kolada_goals import cli_outputs
 from kolada_goals.cli_goals import goals_app
 from kolada_goals.client import ClientSettings
-from kolada_goals.errors import KoladaGoalsError
+from kolada_goals.errors import KoladaError, KoladaGoalsError
 from kolada_goals.publish import DEFAULT_PUBLISHED_DATABASE, DEFAULT_WORK_DATABASE
 from kolada_goals.settings import (
     BASE_URL_ENVIRONMENT_VARIABLE,
@@ -123,7 +123,13 @@ def run(
                 options = _with_base_url(options, base_url)
             asyncio.run(nightly(options))
     except KoladaGoalsError as error:
-        console.print(f"[red]error:[/red] {error}")
+        console.print(f"[red]error:[/red] {error}", highlight=False)
+        console.print(f"The published database {options.published_database} is unchanged.")
+        if isinstance(error, KoladaError) and not offline:
+            console.print(
+                "Kolada could not be used. Without network access, `kolada-goals run --offline` "
+                "runs the same flow against the built-in fake Kolada with SYNTHETIC data."
+            )
         raise typer.Exit(1) from None
 
 
