@@ -140,6 +140,8 @@ class ValueWriter:
         if self._in_transaction:
             self.con.commit()
             self._in_transaction = False
+        # Arrow keeps freed buffers for reuse; hand them back so memory stays flat.
+        pa.default_memory_pool().release_unused()
         return results
 
     def abort(self) -> None:

@@ -12,7 +12,7 @@ from kolada_goals.sql_files import sql_files
 # DuckDB's buffer pool would otherwise grow towards 80 % of RAM as the database grows; with a
 # limit it evicts and spills to disk, so a run's memory stays flat whatever Kolada's size.
 MEMORY_LIMIT_VARIABLE = "KOLADA_GOALS_DUCKDB_MEMORY_LIMIT"
-DEFAULT_MEMORY_LIMIT = "512MB"
+DEFAULT_MEMORY_LIMIT = "256MB"
 
 
 def connect(path: Path | str = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
