@@ -25,6 +25,7 @@ from kolada_goals.metadata import MetadataBatch, load_metadata
 from kolada_goals.planner import RequestPlan, plan_data_requests
 from kolada_goals.sql_files import read_sql, sql_statements
 from kolada_goals.values import IngestFailedError, ValueIngestResult, ingest_values
+from kolada_goals.warehouse import loading_memory_limit
 
 log = logging.getLogger(__name__)
 
@@ -226,15 +227,16 @@ async def load_values(
             plan.expected_pages,
             plan.lower_bound,
         )
-        part = await ingest_values(
-            client,
-            con,
-            run_id,
-            plan.requests,
-            since,
-            raise_on_failure=False,
-            accept_drops=accept_drops,
-        )
+        with loading_memory_limit(con):
+            part = await ingest_values(
+                client,
+                con,
+                run_id,
+                plan.requests,
+                since,
+                raise_on_failure=False,
+                accept_drops=accept_drops,
+            )
         _merge(summary.result, part)
         failed_kpis = {kpi for failure in part.failed for kpi in failure.kpi_ids}
         loaded = [kpi for kpi in part_kpis if kpi not in failed_kpis]

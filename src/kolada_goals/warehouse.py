@@ -3,24 +3,44 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
 from kolada_goals.sql_files import sql_files
 
-# DuckDB's buffer pool would otherwise grow towards 80 % of RAM as the database grows; with a
-# limit it evicts and spills to disk, so a run's memory stays flat whatever Kolada's size.
+# While values stream in, DuckDB's buffer pool would grow towards 80 % of RAM with the
+# database; with a limit it evicts and spills to disk, so loading stays flat in memory
+# whatever Kolada's size. Building the marts needs working memory and runs without it.
 MEMORY_LIMIT_VARIABLE = "KOLADA_GOALS_DUCKDB_MEMORY_LIMIT"
-DEFAULT_MEMORY_LIMIT = "256MB"
+DEFAULT_LOADING_MEMORY_LIMIT = "256MB"
 
 
 def connect(path: Path | str = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    if str(path) == ":memory:":
-        return duckdb.connect(":memory:")
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    limit = os.environ.get(MEMORY_LIMIT_VARIABLE) or DEFAULT_MEMORY_LIMIT
-    return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": limit})
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+@contextmanager
+def loading_memory_limit(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Cap DuckDB's memory for the duration of a load, then return to DuckDB's default."""
+    limit = os.environ.get(MEMORY_LIMIT_VARIABLE) or DEFAULT_LOADING_MEMORY_LIMIT
+    con.execute(f"set memory_limit = '{_checked_size(limit)}'")
+    try:
+        yield
+    finally:
+        con.execute("reset memory_limit")
+
+
+def _checked_size(text: str) -> str:
+    """A size like 256MB or 1.5 GiB, safe to put in a SET statement."""
+    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", text.strip(), flags=re.IGNORECASE):
+        raise ValueError(f"{MEMORY_LIMIT_VARIABLE}: {text!r} is not a size such as 256MB")
+    return text.strip()
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
