@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +22,7 @@ from kolada_goals.ids import MUNICIPALITY_GROUP_ID
 # Values from the base data count as published long before any from_date a client sends.
 BASE_PUBLISHED = date(2000, 1, 1)
 DELETED = object()  # change-log marker for a withdrawn value
+ANSWERS_KEPT = 8  # answers kept for the pages that follow the first
 
 GenderValues = dict[str, float | None]
 Record = dict[str, Any]
@@ -61,6 +63,9 @@ class FakeDataset:
             g["id"]: [m["member_id"] for m in g.get("members") or []]
             for g in self.municipality_groups
         }
+        # Paging asks for the same answer once per page: keep the last few, per data version.
+        self._version = 0
+        self._answers: OrderedDict[tuple[object, ...], list[Record]] = OrderedDict()
 
     # --- mutation, for tests of incremental loads -------------------------------------
     def set_value(
@@ -68,14 +73,17 @@ class FakeDataset:
         changed_on: date,
     ) -> None:  # fmt: skip
         self.changes[(kpi_id, place_id, period, gender)] = Change(changed_on, value)
+        self._version += 1
 
     def delete_value(
         self, kpi_id: str, place_id: str, period: int, gender: str, changed_on: date
     ) -> None:
         self.changes[(kpi_id, place_id, period, gender)] = Change(changed_on, DELETED)
+        self._version += 1
 
     def remove_kpi(self, kpi_id: str) -> None:
         self.kpis = [kpi for kpi in self.kpis if kpi["id"] != kpi_id]
+        self._version += 1
 
     # --- metadata ---------------------------------------------------------------------
     def metadata(self, entity: str) -> list[Record]:
@@ -139,8 +147,16 @@ class FakeDataset:
         has_groups = any(MUNICIPALITY_GROUP_ID.fullmatch(p) for p in place_ids)
         if self.values.is_dense() and not self.changes and not has_groups:
             return DenseAnswer(self, list(kpi_ids), list(place_ids), list(years))
+        key = (self._version, tuple(kpi_ids), tuple(place_ids), tuple(years))
+        if key in self._answers:
+            self._answers.move_to_end(key)
+            return self._answers[key]
         found = (self.record(k, p, y) for k, p, y in itertools.product(kpi_ids, place_ids, years))
-        return [r for r in found if r is not None]
+        answer = [r for r in found if r is not None]
+        self._answers[key] = answer
+        while len(self._answers) > ANSWERS_KEPT:
+            self._answers.popitem(last=False)
+        return answer
 
     def changes_since(
         self, since: date, kpi_ids: Sequence[str], place_ids: Sequence[str], years: Sequence[int]
