@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 import xlsxwriter
 
-from kolada_goals.report import check_mode, kommun_definition, report_year_for
+from kolada_goals.report import resolve_report
 from kolada_goals.sql_files import read_sql
 
 FORMATS = ("xlsx", "csv", "parquet")
@@ -35,9 +35,7 @@ def export_frames(
     con: duckdb.DuckDBPyConnection, kommun_id: str, mode: str, year: int | None
 ) -> tuple[int, pl.DataFrame, pl.DataFrame]:
     """(year, goals, indicators) of one report; raises ReportError on bad arguments."""
-    check_mode(mode)
-    kommun_definition(con, kommun_id)
-    year = report_year_for(con, kommun_id, mode, year, date.today())
+    _, year = resolve_report(con, kommun_id, mode, year, date.today())
     params: dict[str, Any] = {"kommun_id": kommun_id, "mode": mode, "year": year}
     goals = con.execute(read_sql("export/goals.sql"), params).pl()
     indicators = con.execute(read_sql("export/indicators.sql"), params).pl()

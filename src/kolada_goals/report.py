@@ -217,6 +217,16 @@ def report_year_for(
     return year
 
 
+def resolve_report(
+    con: duckdb.DuckDBPyConnection, kommun_id: str, mode: str, year: int | None, today: date
+) -> tuple[dict[str, Any], int]:
+    """(the kommun's definition row, the report year) of one report; raises ReportError for
+    an unknown mode, a kommun without definitions or a year without statuses."""
+    check_mode(mode)
+    definition = kommun_definition(con, kommun_id)
+    return definition, report_year_for(con, kommun_id, mode, year, today)
+
+
 def check_mode(mode: str) -> None:
     if mode not in MODE_LABELS:
         raise ReportError(f"unknown report mode {mode!r}: use one of {', '.join(MODE_LABELS)}")
@@ -488,9 +498,7 @@ def write_report(
 def _render(
     con: duckdb.DuckDBPyConnection, kommun_id: str, mode: str, year: int | None, today: date
 ) -> tuple[str, int]:
-    check_mode(mode)
-    definition = kommun_definition(con, kommun_id)
-    report_year = report_year_for(con, kommun_id, mode, year, today)
+    definition, report_year = resolve_report(con, kommun_id, mode, year, today)
     params = {"kommun_id": kommun_id, "mode": mode, "year": report_year}
     roots = _goal_tree(query_rows(con, "report/goals.sql", params))
     by_id = {goal.goal_id: goal for goal in _walk(roots)}

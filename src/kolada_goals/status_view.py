@@ -11,11 +11,9 @@ from rich.tree import Tree
 from kolada_goals.report import (
     MODE_LABELS,
     STATUS_LABELS,
-    check_mode,
     format_number,
-    kommun_definition,
     query_rows,
-    report_year_for,
+    resolve_report,
 )
 
 STATUS_STYLES = {"green": "bold green", "yellow": "bold yellow", "red": "bold red", "grey": "dim"}
@@ -31,9 +29,7 @@ def status_tree(
 ) -> Tree:
     """Raises ReportError for an unknown mode, a kommun without definitions or a year without
     statuses."""
-    check_mode(mode)
-    definition = kommun_definition(con, kommun_id)
-    year = report_year_for(con, kommun_id, mode, year, date.today())
+    definition, year = resolve_report(con, kommun_id, mode, year, date.today())
     params: dict[str, Any] = {"kommun_id": kommun_id, "mode": mode, "year": year}
     goals = query_rows(con, "report/goals.sql", params)
     indicators = query_rows(con, "report/indicators.sql", params)

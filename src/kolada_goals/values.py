@@ -119,7 +119,6 @@ class ValueWriter:
         self._pages: dict[int, _StagedPages] = {}
         self._ready: list[tuple[Slice, _StagedPages]] = []
         self._in_transaction = False
-        self._registered: set[str] = set()
 
     @property
     def ready_values(self) -> int:
@@ -208,9 +207,7 @@ class ValueWriter:
             self.abort()
             raise
         finally:
-            if "stage_value" in self._registered:
-                self.con.unregister("stage_value")
-                self._registered.discard("stage_value")
+            self.con.unregister("stage_value")  # a no-op when nothing was shown
         return results
 
     def _show_stage(self, ready: Sequence[tuple[Slice, _StagedPages]]) -> None:
@@ -219,7 +216,6 @@ class ValueWriter:
         self.con.register(
             "stage_value", pa.concat_tables(tables) if tables else STAGE_SCHEMA.empty_table()
         )
-        self._registered.add("stage_value")
 
     def _register_ready(self, ready: Sequence[tuple[Slice, _StagedPages]]) -> None:
         now = datetime.now(UTC)
