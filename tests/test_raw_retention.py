@@ -13,10 +13,11 @@ def test_raw_rows_older_than_the_retention_are_removed_and_history_stays() -> No
     for days in (40, 36, 34, 0):
         fetched = now - timedelta(days=days)
         con.execute(
-            "insert into raw_request values ('r', 'data', 'u', ?, 1, ?, 1)", [f"p{days}", fetched]
+            "insert into raw_request values ('r', 'data', 1, 'u', ?, 1, ?, 1)",
+            [f"p{days}", fetched],
         )
         con.execute(
-            "insert into raw_kpi_value values ('r', 'u', ?, 'N1', '2401', 2020, 'T', 1, 1, '', "
+            "insert into raw_kpi_value values ('r', 1, ?, 'N1', '2401', 2020, 'T', 1, 1, '', "
             "false)",
             [fetched],
         )

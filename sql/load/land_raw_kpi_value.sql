@@ -1,7 +1,7 @@
 insert into raw_kpi_value
 select
     $run_id as run_id,
-    request_url,
+    request_id,
     fetched_at,
     kpi_id,
     place_id as municipality_id,

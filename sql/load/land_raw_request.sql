@@ -1,3 +1,3 @@
 insert into raw_request
-select $run_id, $entity, unnest($request_urls), unnest($page_urls), unnest($page_numbers),
+select $run_id, $entity, unnest($request_ids), unnest($request_urls), unnest($page_urls), unnest($page_numbers),
        unnest($fetched_ats), unnest($record_counts)

@@ -1,9 +1,9 @@
 -- Every fetched data value, unnested from its record but otherwise unchanged.
 -- municipality_id holds a kommun, a region, Riket (0000) or a group (G...).
--- Grain: (run_id, request_url, kpi_id, municipality_id, period, gender).
+-- Grain: (run_id, request_id, kpi_id, municipality_id, period, gender).
 create table if not exists raw_kpi_value (
     run_id varchar not null,
-    request_url varchar not null,
+    request_id bigint not null,      -- raw_request.request_id
     fetched_at timestamptz not null,
     kpi_id varchar not null,
     municipality_id varchar not null,
@@ -15,9 +15,9 @@ create table if not exists raw_kpi_value (
     is_deleted boolean not null
 );
 
-comment on table raw_kpi_value is 'Every fetched data value, unnested from its record but otherwise unchanged. municipality_id holds a kommun, a region, Riket (0000) or a group (G...). Grain: (run_id, request_url, kpi_id, municipality_id, period, gender).';
+comment on table raw_kpi_value is 'Every fetched data value, unnested from its record but otherwise unchanged. municipality_id holds a kommun, a region, Riket (0000) or a group (G...). Grain: (run_id, request_id, kpi_id, municipality_id, period, gender).';
 comment on column raw_kpi_value.run_id is 'The run that fetched the value (meta_run.run_id)';
-comment on column raw_kpi_value.request_url is 'First URL of the paged request (raw_request.request_url)';
+comment on column raw_kpi_value.request_id is 'The paged request the value came from: join raw_request on (run_id, request_id) for its URLs';
 comment on column raw_kpi_value.fetched_at is 'When the page with the value was fetched';
 comment on column raw_kpi_value.kpi_id is 'Kolada KPI id';
 comment on column raw_kpi_value.municipality_id is 'A kommun, a region (00XX), Riket (0000) or a municipality group (G...)';
