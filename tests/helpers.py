@@ -6,9 +6,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
+import pyarrow as pa
 import pytest
 
 from kolada_goals.client import Page
+from kolada_goals.records import decode_value_page
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "kolada-samples"
 
@@ -35,9 +38,16 @@ def record(
     }
 
 
+def body(records: list[Any], next_url: str | None = None) -> bytes:
+    """An answer of Kolada's API, as sent."""
+    return orjson.dumps({"count": len(records), "values": records, "next_url": next_url})
+
+
 def page(
-    values: list[Any],
+    records: list[Any],
     url: str = "http://kolada.test/v3/data/x?page=1",
     fetched_at: datetime = datetime(2026, 1, 1, tzinfo=UTC),
-) -> Page:
-    return Page(url, url, 1, values, fetched_at)
+) -> Page[pa.Table]:
+    """A decoded page of values, as the client hands it on."""
+    decoded = decode_value_page(body(records), url)
+    return Page(url, url, 1, decoded.values, decoded.record_count, fetched_at)

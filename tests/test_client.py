@@ -16,7 +16,7 @@ from kolada_goals.errors import (
 )
 from kolada_goals.fake import Fault, FaultPlan, create_app, synthetic_dataset
 from kolada_goals.fake.app import FakeState
-from kolada_goals.records import flatten_page
+from kolada_goals.records import decode_value_page
 
 pytestmark = pytest.mark.anyio
 
@@ -136,8 +136,8 @@ async def test_bad_records_are_refused_naming_url_and_record(how: str, message: 
     client, _ = make_client([Fault("bad_record", bad_record=how)])  # type: ignore[arg-type]
     async with client:
         with pytest.raises(KoladaRecordError, match=message) as caught:
-            async for page in client.iter_pages(DATA_PATH):
-                flatten_page(page)
+            async for _ in client.iter_decoded_pages(DATA_PATH, None, decode_value_page):
+                pass
     assert DATA_PATH in caught.value.url
     assert caught.value.index == 0
 

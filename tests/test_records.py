@@ -1,10 +1,28 @@
+from collections.abc import Collection
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from kolada_goals.errors import KoladaRecordError
-from kolada_goals.records import flatten_page
-from tests.helpers import page, record
+from kolada_goals.records import (
+    Place,
+    decode_plain_page,
+    decode_value_page,
+    flatten_records,
+)
+from tests.helpers import body, record
+
+URL = "http://kolada.test/v3/data/x?page=1"
+
+
+def decode(
+    records: list[Any],
+    url: str = URL,
+    place: Place = "municipality",
+    requested_kpis: Collection[str] | None = None,
+) -> pa.Table:
+    return decode_value_page(body(records), url, place, requested_kpis).values
 
 
 def test_flatten_keeps_ids_as_strings_and_null_as_null() -> None:
@@ -13,8 +31,7 @@ def test_flatten_keeps_ids_as_strings_and_null_as_null() -> None:
         {"gender": "K", "count": 1, "status": "", "value": None, "isdeleted": False},
         {"gender": "M", "count": 1, "status": "", "value": 80, "isdeleted": False},
     ]
-    columns = flatten_page(page([record(municipality="0180", values=values)]))
-    table = columns.to_arrow().to_pylist()
+    table = decode([record(municipality="0180", values=values)]).to_pylist()
     assert [row["gender"] for row in table] == ["T", "K", "M"]
     assert [row["value"] for row in table] == [83.3, None, 80.0]
     assert {row["place_id"] for row in table} == {"0180"}
@@ -23,10 +40,10 @@ def test_flatten_keeps_ids_as_strings_and_null_as_null() -> None:
 
 def test_group_ids_and_deleted_values_are_accepted() -> None:
     values = [{"gender": "T", "count": 14, "status": "", "value": None, "isdeleted": True}]
-    columns = flatten_page(page([record(municipality="G33631", values=values)]))
-    assert columns.place_id == ["G33631"]
-    assert columns.count == [14]
-    assert columns.is_deleted == [True]
+    table = decode([record(municipality="G33631", values=values)])
+    assert table.column("place_id").to_pylist() == ["G33631"]
+    assert table.column("count").to_pylist() == [14]
+    assert table.column("is_deleted").to_pylist() == [True]
 
 
 @pytest.mark.parametrize(
@@ -51,7 +68,7 @@ def test_bad_records_name_the_url_the_position_and_the_record(
 ) -> None:
     good = record()
     with pytest.raises(KoladaRecordError) as caught:
-        flatten_page(page([good, bad_record], url="http://kolada.test/v3/data/p?page=2"))
+        decode([good, bad_record], url="http://kolada.test/v3/data/p?page=2")
     text = str(caught.value)
     assert message in text
     assert "record 1" in text
@@ -61,11 +78,73 @@ def test_bad_records_name_the_url_the_position_and_the_record(
 
 def test_a_kpi_that_was_not_asked_for_is_refused() -> None:
     with pytest.raises(KoladaRecordError, match="was not asked for"):
-        flatten_page(page([record(kpi="N00001")]), requested_kpis={"N15428"})
+        decode([record(kpi="N00001")], requested_kpis={"N15428"})
 
 
 def test_oudata_records_use_the_ou_key() -> None:
     ou_record = {"kpi": "N15428", "ou": "V15E242500101", "period": 2022, "values": []}
-    assert len(flatten_page(page([ou_record]), place="ou")) == 0
+    assert decode([ou_record], place="ou").num_rows == 0
     with pytest.raises(KoladaRecordError, match="ou id '2425'"):
-        flatten_page(page([{**ou_record, "ou": "2425"}]), place="ou")
+        decode([{**ou_record, "ou": "2425"}], place="ou")
+
+
+def entry(gender: str = "T", **fields: Any) -> dict[str, Any]:
+    return {"gender": gender, "count": 1, "status": "", "value": 1.5, "isdeleted": False, **fields}
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        [record(values=[entry("T"), entry("K", value=None), entry("M", value=80)])],
+        [record(values=[entry(value=7)]), record(period=2021, values=[entry(value=8)])],
+        [record(values=[entry(value=None)]), record(period=2021, values=[entry(value=None)])],
+        [record(values=[{"gender": "T"}]), record(period=2021, values=[{"gender": "K"}])],
+        [record(values=[entry(count=None, status=None)])],
+        [record(values=[entry(status="B")]), record(municipality="G33631", values=[])],
+        [record(values=[])],
+        [],
+    ],
+    ids=["genders", "integers", "all-null", "bare", "nulls", "status", "no-entries", "empty"],
+)
+def test_pyarrow_reads_plain_pages_exactly_as_the_record_checks_do(records: list[Any]) -> None:
+    plain = decode_plain_page(
+        body(records, next_url="http://kolada.test/next"), "municipality", None
+    )
+    assert plain is not None, "a plain page should not need the record-by-record checks"
+    exact = flatten_records(records, URL).to_arrow()
+    assert plain.values.equals(exact), (plain.values.to_pylist(), exact.to_pylist())
+    assert plain.record_count == len(records)
+    assert plain.next_url == "http://kolada.test/next"
+
+
+@pytest.mark.parametrize(
+    "bad_record",
+    [
+        record(values=[entry("X")]),
+        record(values=[entry("T"), entry("T")]),
+        record(period=2020.5),
+        record(period=True),
+        record(kpi="BAD1"),
+        record(municipality=2425),
+        record(values=[entry(value="83,3")]),
+        record(values=[entry(value=True)]),
+        record(values=[entry(count=1.5)]),
+        record(values=[entry(status=3)]),
+        record(values=[entry(isdeleted=None)]),
+        record(values=[None]),
+        {"kpi": "N15428", "municipality": "2425", "period": 2020},
+        {"kpi": "N15428", "municipality": "2425", "period": 2020, "values": None},
+    ],
+)
+def test_pages_with_anything_unusual_go_to_the_record_checks(bad_record: Any) -> None:
+    page_body = body([record(), bad_record])
+    assert decode_plain_page(page_body, "municipality", None) is None
+    with pytest.raises(KoladaRecordError) as caught:
+        decode_value_page(page_body, URL)
+    assert caught.value.index == 1
+
+
+def test_a_kpi_that_was_not_asked_for_is_not_read_by_pyarrow_either() -> None:
+    page_body = body([record(kpi="N00001")])
+    assert decode_plain_page(page_body, "municipality", {"N15428"}) is None
+    assert decode_plain_page(page_body, "municipality", {"N00001"}) is not None

@@ -5,7 +5,6 @@ import duckdb
 import pytest
 
 from kolada_goals.planner import DataRequest
-from kolada_goals.records import flatten_page
 from kolada_goals.values import Slice, SliceOutcome, SuspiciousDropError, ValueWriter
 from kolada_goals.warehouse import apply_schema, connect
 from tests.helpers import page, record
@@ -31,7 +30,7 @@ def load(
 ) -> SliceOutcome:
     piece = Slice.of(0, request, is_changes=changes)
     fetched = page(records, fetched_at=datetime(2026, 1, day, tzinfo=UTC))
-    writer.stage(piece, fetched, flatten_page(fetched).to_arrow())
+    writer.stage(piece, fetched)
     outcome = writer.apply(piece)
     writer.flush()
     return outcome
@@ -83,7 +82,7 @@ def test_a_discarded_slice_keeps_the_stored_values(con: duckdb.DuckDBPyConnectio
     load(writer, REQUEST, [record(municipality="2425", period=2021, values=[value("T", 1.0)])])
     piece = Slice.of(1, REQUEST, is_changes=False)
     partial = page([record(municipality="2480", period=2022, values=[value("T", 9.0)])])
-    writer.stage(piece, partial, flatten_page(partial).to_arrow())
+    writer.stage(piece, partial)
     writer.discard(piece)
     assert writer.flush() == []  # nothing of the discarded slice waits to be applied
     assert core_rows(con) == [("N15428", "2425", 2021, "T", 1.0, 1, "")]

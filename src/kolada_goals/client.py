@@ -12,10 +12,10 @@ import asyncio
 import email.utils
 import logging
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
 import httpx
@@ -64,13 +64,52 @@ class ClientStats:
     records: int = 0
 
 
+Values = TypeVar("Values")
+
+
 @dataclass(frozen=True)
-class Page:
+class Envelope(Generic[Values]):
+    """A decoded answer: its records (as the decoder gives them) and where paging goes on."""
+
+    values: Values
+    record_count: int
+    next_url: str | None
+
+
+@dataclass(frozen=True)
+class Page(Generic[Values]):
     request_url: str  # the first URL of the paged request
     page_url: str
     page_number: int
-    values: list[dict[str, Any]]
+    values: Values
+    record_count: int
     fetched_at: datetime
+
+
+class MalformedBodyError(KoladaResponseError):
+    """The body is not JSON: usually cut off in transit, so worth another attempt."""
+
+
+def decode_envelope(body: bytes, url: str) -> Envelope[list[dict[str, Any]]]:
+    """Decode a Kolada envelope `{"values": [...], "next_url": ...}` into Python objects."""
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        message = f"malformed JSON ({error}); body: {_start(body)!r}"
+        raise MalformedBodyError(message, url) from error
+    if not isinstance(payload, dict) or not isinstance(payload.get("values"), list):
+        raise KoladaResponseError(
+            f"answer is not a Kolada envelope with a `values` list; body: {_start(body)!r}", url
+        )
+    next_url = payload.get("next_url")
+    if next_url is not None and not isinstance(next_url, str):
+        raise KoladaResponseError(f"next_url is not a string: {next_url!r}", url)
+    values = payload["values"]
+    return Envelope(values, len(values), next_url or None)
+
+
+def _start(body: bytes) -> str:
+    return body[:200].decode("utf-8", errors="replace")
 
 
 class _RetryableError(Exception):
@@ -144,8 +183,10 @@ class KoladaClient:
             return min(error.retry_after, self.settings.backoff_max_seconds)
         return exponential
 
-    async def get_json(self, url: str) -> dict[str, Any]:
-        """GET one URL and decode its JSON object, retrying what is worth retrying."""
+    async def get_page(
+        self, url: str, decode: Callable[[bytes, str], Envelope[Values]]
+    ) -> Envelope[Values]:
+        """GET one URL and decode its body, retrying what is worth retrying."""
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(_RetryableError),
             stop=stop_after_attempt(self.settings.max_attempts),
@@ -156,7 +197,7 @@ class KoladaClient:
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await self._get_once(url)
+                    return await self._get_once(url, decode)
         except _RetryableError as exhausted:
             raise exhausted.error from exhausted
         raise AssertionError("unreachable: tenacity either returns or raises")
@@ -171,7 +212,9 @@ class KoladaClient:
             error,
         )
 
-    async def _get_once(self, url: str) -> dict[str, Any]:
+    async def _get_once(
+        self, url: str, decode: Callable[[bytes, str], Envelope[Values]]
+    ) -> Envelope[Values]:
         if self._http is None:
             raise RuntimeError("KoladaClient must be used as an async context manager")
         async with self._semaphore:
@@ -194,24 +237,27 @@ class KoladaClient:
         if status != 200:
             raise KoladaHTTPError(status, url, response.content)
         try:
-            payload = orjson.loads(response.content)
-        except orjson.JSONDecodeError as error:
-            # Cut-off bodies are usually transient; a persistently malformed one fails below.
-            raise _RetryableError(
-                KoladaResponseError(f"malformed JSON ({error}); body: {response.text[:200]!r}", url)
-            ) from error
-        if not isinstance(payload, dict) or not isinstance(payload.get("values"), list):
-            raise KoladaResponseError(
-                "answer is not a Kolada envelope with a `values` list; "
-                f"body: {response.text[:200]!r}",
-                url,
-            )
-        return payload
+            # In a thread: decoding a page takes milliseconds, and pyarrow's decoder runs
+            # without the GIL beside the event loop and DuckDB.
+            return await asyncio.to_thread(decode, response.content, url)
+        except MalformedBodyError as error:
+            # Cut-off bodies are usually transient; a persistently malformed one fails after
+            # the last attempt.
+            raise _RetryableError(error) from error
 
-    async def iter_pages(
+    def iter_pages(
         self, path: str, params: Mapping[str, str | int] | None = None
-    ) -> AsyncIterator[Page]:
-        """Every page of one request, following next_url."""
+    ) -> AsyncIterator[Page[list[dict[str, Any]]]]:
+        """Every page of one request as Python objects, following next_url."""
+        return self.iter_decoded_pages(path, params, decode_envelope)
+
+    async def iter_decoded_pages(
+        self,
+        path: str,
+        params: Mapping[str, str | int] | None,
+        decode: Callable[[bytes, str], Envelope[Values]],
+    ) -> AsyncIterator[Page[Values]]:
+        """Every page of one request, each decoded by `decode`, following next_url."""
         query: dict[str, str | int] = {"per_page": self.settings.per_page, **(params or {})}
         first_url = self.url(path, query)
         url: str | None = first_url
@@ -225,16 +271,15 @@ class KoladaClient:
                     f"more than {self.settings.max_pages_per_request} pages", first_url
                 )
             visited.add(url)
-            payload = await self.get_json(url)
+            envelope = await self.get_page(url, decode)
             page_number += 1
-            values = payload["values"]
             self.stats.pages += 1
-            self.stats.records += len(values)
-            yield Page(first_url, url, page_number, values, datetime.now(UTC))
-            next_url = payload.get("next_url")
-            if next_url is not None and not isinstance(next_url, str):
-                raise KoladaResponseError(f"next_url is not a string: {next_url!r}", url)
-            url = next_url or None
+            self.stats.records += envelope.record_count
+            yield Page(
+                first_url, url, page_number, envelope.values, envelope.record_count,
+                datetime.now(UTC),
+            )  # fmt: skip
+            url = envelope.next_url
 
     async def fetch_all(
         self, path: str, params: Mapping[str, str | int] | None = None
@@ -258,8 +303,11 @@ __all__ = [
     "METADATA_ENTITIES",
     "ClientSettings",
     "ClientStats",
+    "Envelope",
     "KoladaClient",
+    "MalformedBodyError",
     "Page",
+    "decode_envelope",
     "from_date_param",
     "parse_retry_after",
 ]

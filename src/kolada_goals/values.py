@@ -17,6 +17,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from itertools import product
 from typing import Literal
 
@@ -26,7 +27,7 @@ import pyarrow as pa
 from kolada_goals.client import KoladaClient, Page, from_date_param
 from kolada_goals.errors import KoladaGoalsError
 from kolada_goals.planner import DataRequest, OuDataRequest
-from kolada_goals.records import VALUE_ARROW_SCHEMA, ValueColumns, flatten_page
+from kolada_goals.records import VALUE_ARROW_SCHEMA, decode_value_page
 from kolada_goals.sql_files import read_sql
 
 log = logging.getLogger(__name__)
@@ -161,7 +162,8 @@ class ValueWriter:
             self.con.rollback()
             self._in_transaction = False
 
-    def stage(self, piece: Slice, page: Page, table: pa.Table) -> None:
+    def stage(self, piece: Slice, page: Page[pa.Table]) -> None:
+        table = page.values
         staged = self._pages.get(piece.slice_id)
         if staged is None:
             staged = self._pages[piece.slice_id] = _StagedPages(
@@ -169,7 +171,7 @@ class ValueWriter:
             )
         staged.page_urls.append(page.page_url)
         staged.fetched_ats.append(page.fetched_at)
-        staged.record_counts.append(len(page.values))
+        staged.record_counts.append(page.record_count)
         staged.values += table.num_rows
         if table.num_rows:
             rows = table.num_rows
@@ -404,8 +406,7 @@ class IngestFailedError(KoladaGoalsError):
 @dataclass(frozen=True)
 class _PageDone:
     piece: Slice
-    page: Page
-    table: pa.Table
+    page: Page[pa.Table]
 
 
 @dataclass(frozen=True)
@@ -434,12 +435,11 @@ async def _fetch_slices(
             piece = pending.get_nowait()
         except asyncio.QueueEmpty:
             return
-        requested = set(piece.kpi_ids)
         place: Literal["municipality", "ou"] = "ou" if piece.route == "oudata" else "municipality"
+        decode = partial(decode_value_page, place=place, requested_kpis=frozenset(piece.kpi_ids))
         try:
-            async for page in client.iter_pages(piece.path, params):
-                columns = flatten_page(page, place, requested, ValueColumns())
-                await events.put(_PageDone(piece, page, columns.to_arrow()))
+            async for page in client.iter_decoded_pages(piece.path, params, decode):
+                await events.put(_PageDone(piece, page))
         except Exception as error:  # every failure is reported per slice, none is dropped
             await events.put(_SliceFailed(piece, error))
             continue
@@ -485,8 +485,8 @@ async def ingest_values(
         while finished < len(requests):
             event = await events.get()
             if isinstance(event, _PageDone):
-                writer.stage(event.piece, event.page, event.table)
-                fetched_values += event.table.num_rows
+                writer.stage(event.piece, event.page)
+                fetched_values += event.page.values.num_rows
                 continue
             finished += 1
             if isinstance(event, _SliceDone):
