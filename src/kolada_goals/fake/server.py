@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import socket
 import threading
@@ -29,6 +30,10 @@ def check_loopback(host: str) -> None:
 
 def serve(app: Starlette, host: str = LOOPBACK_HOST, port: int = 8765) -> None:
     check_loopback(host)
+    # The dataset lives as long as the server: kept out of the cyclic garbage collector's
+    # sight, it no longer makes every collection slow while pages are built (a third of
+    # the time per page).
+    gc.freeze()
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 
 
