@@ -119,8 +119,9 @@ class ValueWriter:
     Pages are kept in memory as they arrive (stage). A complete slice waits (complete) until
     the batch is applied (apply_ready): its rows are then shown to DuckDB as the relation
     stage_value, and every statement runs once for all waiting slices, which costs far less
-    than once per slice. flush applies what waits and commits. Memory stays bounded: slices
-    wait only until BATCH_VALUES values are staged."""
+    than once per slice. flush applies a batch and commits; it may run on another thread
+    while pages are staged, once the batch has been taken (take_ready) on the staging one.
+    Memory stays bounded: slices wait only until BATCH_VALUES values are staged."""
 
     def __init__(
         self, con: duckdb.DuckDBPyConnection, run_id: str, accept_drops: bool = False
@@ -145,9 +146,17 @@ class ValueWriter:
             self.con.begin()
             self._in_transaction = True
 
-    def flush(self) -> list[tuple[Slice, SliceOutcome | SuspiciousDropError]]:
-        """Apply the waiting slices and commit everything applied since the last flush."""
-        results = self.apply_ready()
+    def take_ready(self) -> list[tuple[Slice, _StagedPages]]:
+        """The complete slices waiting to be applied, which no longer wait."""
+        ready, self._ready = self._ready, []
+        return ready
+
+    def flush(
+        self, ready: list[tuple[Slice, _StagedPages]] | None = None
+    ) -> list[tuple[Slice, SliceOutcome | SuspiciousDropError]]:
+        """Apply `ready` (by default every waiting slice) and commit everything applied since
+        the last flush."""
+        results = self.apply_ready(self.take_ready() if ready is None else ready)
         if self._in_transaction:
             self.con.commit()
             self._in_transaction = False
@@ -156,7 +165,8 @@ class ValueWriter:
         return results
 
     def abort(self) -> None:
-        """Roll back every slice applied since the last flush; forget waiting slices."""
+        """Roll back every slice applied since the last flush; forget waiting slices. Never
+        while a flush runs on another thread."""
         self._ready.clear()
         if self._in_transaction:
             self.con.rollback()
@@ -198,16 +208,17 @@ class ValueWriter:
         """Complete and apply one slice at once. Raises SuspiciousDropError, leaving the
         stored values of the slice untouched, when a full answer shrank sharply."""
         self.complete(piece)
-        [(_, outcome)] = self.apply_ready()
+        [(_, outcome)] = self.apply_ready(self.take_ready())
         if isinstance(outcome, SuspiciousDropError):
             raise outcome
         return outcome
 
-    def apply_ready(self) -> list[tuple[Slice, SliceOutcome | SuspiciousDropError]]:
-        """Move the waiting slices from the stage to raw_ and hist_ (or core_ou_) tables, in
-        the open transaction. A slice whose full answer shrank sharply is left out, its stored
-        values untouched, and reported with a SuspiciousDropError."""
-        ready, self._ready = self._ready, []
+    def apply_ready(
+        self, ready: list[tuple[Slice, _StagedPages]]
+    ) -> list[tuple[Slice, SliceOutcome | SuspiciousDropError]]:
+        """Move the slices of `ready` from the stage to raw_ and hist_ (or core_ou_) tables,
+        in the open transaction. A slice whose full answer shrank sharply is left out, its
+        stored values untouched, and reported with a SuspiciousDropError."""
         if not ready:
             return []
         self._begin()
@@ -473,11 +484,24 @@ async def ingest_values(
         asyncio.create_task(_fetch_slices(client, pending, events, since)) for _ in range(workers)
     ]
 
-    async def flush() -> None:
+    # One batch is written on a thread while the next one is fetched; a second batch waits
+    # for the first, so at most two are held in memory.
+    writing: asyncio.Task[None] | None = None
+
+    async def write(ready: list[tuple[Slice, _StagedPages]]) -> None:
         nonlocal writing_seconds
         flush_started = time.monotonic()
-        _count(result, await asyncio.to_thread(writer.flush))
+        _count(result, await asyncio.to_thread(writer.flush, ready))
         writing_seconds += time.monotonic() - flush_started
+
+    async def written() -> None:
+        if writing is not None:
+            await writing
+
+    async def flush() -> None:
+        nonlocal writing
+        await written()
+        writing = asyncio.create_task(write(writer.take_ready()))
 
     finished = 0
     last_report = last_flush = started
@@ -513,10 +537,13 @@ async def ingest_values(
                     fetched_values / max(now - started, 1e-9), result.values, len(result.failed),
                 )  # fmt: skip
         await flush()
+        await written()
     finally:
         for task in fetchers:
             task.cancel()
         await asyncio.gather(*fetchers, return_exceptions=True)
+        # A writing thread finishes its statements either way: wait before rolling back.
+        await asyncio.gather(written(), return_exceptions=True)
         writer.abort()  # only left open when something failed half way
     result.seconds = time.monotonic() - started
     log.info(
