@@ -33,6 +33,9 @@ class SyntheticValues:
     def __init__(self, gendered_kpi_ids: set[str]) -> None:
         self._gendered = gendered_kpi_ids
         self._levels: dict[str, float] = {}
+        # Pages run through the years of one (place, KPI) in a row: keep its effect.
+        self._last_place_kpi = ("", "")
+        self._last_place_effect = 0.0
 
     def genders(self, kpi_id: str) -> tuple[str, ...]:
         return ("T", "K", "M") if kpi_id in self._gendered else ("T",)
@@ -51,7 +54,10 @@ class SyntheticValues:
         noise = _unit(key)
         if noise < NULL_SHARE:
             return dict.fromkeys(self.genders(kpi_id))
-        place_effect = 0.7 + 0.6 * _unit(place_id + kpi_id)
+        if self._last_place_kpi != (place_id, kpi_id):
+            self._last_place_kpi = (place_id, kpi_id)
+            self._last_place_effect = 0.7 + 0.6 * _unit(place_id + kpi_id)
+        place_effect = self._last_place_effect
         trend = 1 + 0.01 * (period - 2010)
         total = round(self._level(kpi_id) * place_effect * trend * (0.95 + 0.1 * noise), 2)
         if kpi_id not in self._gendered:
