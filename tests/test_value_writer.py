@@ -187,3 +187,38 @@ def test_a_sharp_drop_keeps_the_stored_values(con: duckdb.DuckDBPyConnection) ->
     accepting = ValueWriter(con, "run", accept_drops=True)
     assert load(accepting, request, full[:10], day=3).withdrawn_values == 20
     assert len(core_rows(con)) == 10
+
+
+def test_a_first_load_stores_what_the_comparison_with_history_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    answer = [
+        record(municipality="2425", period=2021, values=[value("T", 1.0), value("K", None)]),
+        record(municipality="2480", period=2022, values=[value("T", 2.0, deleted=True)]),
+        record(municipality="2480", period=2021, values=[value("M", 3.5)]),
+    ]
+    first_loads: list[int] = []
+    apply_first_values = ValueWriter._apply_first_values
+
+    def counted(writer: ValueWriter, ready: Any) -> Any:
+        first_loads.append(len(ready))
+        return apply_first_values(writer, ready)
+
+    monkeypatch.setattr(ValueWriter, "_apply_first_values", counted)
+    outcomes, tables = [], []
+    for compare_anyway in (False, True):
+        con = connect()
+        apply_schema(con)
+        writer = ValueWriter(con, "run-1")
+        if compare_anyway:
+            monkeypatch.setattr(writer, "_nothing_stored_in_scope", lambda: False)
+        first_loads.clear()
+        outcomes.append(load(writer, REQUEST, answer))
+        assert first_loads == ([] if compare_anyway else [1])
+        tables.append(con.execute("select * from hist_kpi_value order by all").fetchall())
+        # The same answer again: stored values are compared, nothing changes.
+        assert load(writer, REQUEST, answer, day=2) == SliceOutcome(values=4)
+        assert first_loads == ([] if compare_anyway else [1])
+    assert outcomes[0] == outcomes[1] == SliceOutcome(values=4, new_values=3)
+    assert tables[0] == tables[1]
+    assert len(tables[0]) == 3

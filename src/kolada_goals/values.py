@@ -314,6 +314,8 @@ class ValueWriter:
         self._show_stage(ready)
         try:
             changes = any(piece.is_changes for piece, _ in ready)
+            if not changes and self._nothing_stored_in_scope():
+                return self._apply_first_values(ready)
             kind = "incremental" if changes else "replacement"
             con.execute(read_sql(f"load/slice_change_{kind}.sql"))
             counts = {
@@ -342,6 +344,25 @@ class ValueWriter:
             con.unregister("ready_slice")
             con.unregister("ready_scope")
         return results
+
+    def _nothing_stored_in_scope(self) -> bool:
+        row = self.con.execute(read_sql("load/count_open_hist_in_scope.sql")).fetchone()
+        return row is not None and row[0] == 0
+
+    def _apply_first_values(
+        self, ready: list[tuple[Slice, _StagedPages]]
+    ) -> list[tuple[Slice, SliceOutcome | SuspiciousDropError]]:
+        """Nothing is stored in the scope of the batch (a first load): every answered value is
+        new, so nothing needs comparing with history (a third of the work of a batch)."""
+        con = self.con
+        answered = dict(con.execute(read_sql("load/count_answered.sql")).fetchall())
+        con.execute(read_sql("load/land_raw_kpi_value.sql"), {"run_id": self.run_id})
+        self._land_requests("data", ready)
+        con.execute(read_sql("load/insert_first_hist_kpi_value.sql"), {"run_id": self.run_id})
+        return [
+            (piece, SliceOutcome(staged.values, new_values=answered.get(piece.slice_id, 0)))
+            for piece, staged in ready
+        ]
 
     def _drop(self, answered: int, new: int, withdrawn: int) -> SuspiciousDropError | None:
         if self.accept_drops:
