@@ -35,9 +35,11 @@ log = logging.getLogger(__name__)
 ValueRequest = DataRequest | OuDataRequest
 PROGRESS_EVERY_SECONDS = 5.0
 FLUSH_EVERY_SECONDS = 2.0
-# Complete slices wait until this many values are staged, then are applied together. Above
-# DuckDB's row group size (122,880 rows) a batch is written straight to the database file,
-# compressed, instead of through the write-ahead log.
+# Complete slices wait for a batch, which is applied together. A batch starts as soon as the
+# writer is free and MIN_BATCH_VALUES wait, and at the latest at BATCH_VALUES (fetching then
+# waits for the writer). Above DuckDB's row group size (122,880 rows) a batch is written
+# straight to the database file, compressed, instead of through the write-ahead log.
+MIN_BATCH_VALUES = 25_000
 BATCH_VALUES = 150_000
 
 
@@ -519,6 +521,9 @@ async def ingest_values(
         if writing is not None:
             await writing
 
+    def writer_is_free() -> bool:
+        return writing is None or writing.done()
+
     async def flush() -> None:
         nonlocal writing
         await written()
@@ -543,8 +548,10 @@ async def ingest_values(
                 log.error(
                     "request failed, slice kept as before: %s: %s", failure.path, failure.error
                 )
+            waiting = writer.ready_values
             if (
-                writer.ready_values >= BATCH_VALUES
+                waiting >= BATCH_VALUES
+                or (waiting >= MIN_BATCH_VALUES and writer_is_free())
                 or time.monotonic() - last_flush >= FLUSH_EVERY_SECONDS
             ):
                 await flush()
