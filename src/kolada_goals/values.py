@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
-from itertools import product
 from typing import Literal
 
 import duckdb
@@ -248,6 +247,8 @@ class ValueWriter:
         )
 
     def _register_ready(self, ready: Sequence[tuple[Slice, _StagedPages]]) -> None:
+        """Show the slices of the batch to DuckDB as ready_slice, and what they cover as the
+        temporary table ready_scope (made by DuckDB: the product can run to millions)."""
         now = datetime.now(UTC)
         self.con.register(
             "ready_slice",
@@ -258,27 +259,13 @@ class ValueWriter:
                         [s.fetched_ats[0] if s.fetched_ats else now for _, s in ready],
                         pa.timestamp("us", tz="UTC"),
                     ),
+                    "kpi_ids": pa.array([p.kpi_ids for p, _ in ready], pa.list_(pa.string())),
+                    "periods": pa.array([p.periods for p, _ in ready], pa.list_(pa.int32())),
+                    "place_ids": pa.array([p.place_ids for p, _ in ready], pa.list_(pa.string())),
                 }
             ),
         )
-        scope = [
-            (piece.slice_id, kpi_id, period, place_id)
-            for piece, _ in ready
-            for kpi_id, period, place_id in product(
-                piece.kpi_ids, piece.periods, piece.place_ids or [None]
-            )
-        ]
-        self.con.register(
-            "ready_scope",
-            pa.table(
-                {
-                    "slice_id": pa.array([row[0] for row in scope], pa.int32()),
-                    "kpi_id": pa.array([row[1] for row in scope], pa.string()),
-                    "period": pa.array([row[2] for row in scope], pa.int32()),
-                    "place_id": pa.array([row[3] for row in scope], pa.string()),
-                }
-            ),
-        )
+        self.con.execute(read_sql("load/ready_scope.sql"))
 
     def _land_requests(self, entity: str, ready: Sequence[tuple[Slice, _StagedPages]]) -> None:
         pages = [
@@ -344,7 +331,6 @@ class ValueWriter:
             con.execute(read_sql("load/insert_hist_kpi_value.sql"), {"run_id": self.run_id})
         finally:
             con.unregister("ready_slice")
-            con.unregister("ready_scope")
         return results
 
     def _nothing_stored_in_scope(self) -> bool:
