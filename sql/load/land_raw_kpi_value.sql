@@ -1,4 +1,4 @@
-insert into raw_kpi_value
+insert into raw_kpi_value by name
 select
     $run_id as run_id,
     request_id,

@@ -1,4 +1,4 @@
-insert into raw_ou_value
+insert into raw_ou_value by name
 select
     $run_id as run_id,
     request_id,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from kolada_goals.sql_files import sql_files
+from kolada_goals.sql_files import SQL_ROOT, read_sql, sql_files
 
 # While values stream in, DuckDB's buffer pool would grow towards 80 % of RAM with the
 # database; with a limit it evicts and spills to disk, so loading stays flat in memory
@@ -44,9 +44,16 @@ def _checked_size(text: str) -> str:
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table of sql/schema, then every view of sql/views (idempotent)."""
+    """Bring a database of an earlier version up to date (sql/migrations), then create every
+    table of sql/schema and every view of sql/views (idempotent)."""
+    for (name,) in con.execute(read_sql("queries/pending_migrations.sql")).fetchall():
+        _run(con, SQL_ROOT / "migrations" / f"{name}.sql")
     for path in [*sql_files("schema"), *sql_files("views")]:
-        try:
-            con.execute(path.read_text(encoding="utf-8"))
-        except duckdb.Error as error:
-            raise RuntimeError(f"{path}: {error}") from error
+        _run(con, path)
+
+
+def _run(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    try:
+        con.execute(path.read_text(encoding="utf-8"))
+    except duckdb.Error as error:
+        raise RuntimeError(f"{path}: {error}") from error

@@ -1,0 +1,63 @@
+"""A database made by an earlier version is brought up to date by apply_schema."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kolada_goals.planner import DataRequest
+from kolada_goals.values import Slice, ValueWriter
+from kolada_goals.warehouse import apply_schema, connect
+from tests.helpers import page, record
+
+FETCHED = datetime(2026, 5, 1, tzinfo=UTC)
+OLD_URL = "http://kolada.test/v3/data/kpi/N15428/municipality/2425/year/2021?per_page=5000"
+# raw_ tables as earlier versions made them: every value row repeated its request's URL.
+OLD_RAW_TABLES = """
+create table raw_request (run_id varchar not null, entity varchar not null,
+    request_url varchar not null, page_url varchar not null, page_number integer not null,
+    fetched_at timestamptz not null, record_count integer not null);
+create table raw_kpi_value (run_id varchar not null, request_url varchar not null,
+    fetched_at timestamptz not null, kpi_id varchar not null, municipality_id varchar not null,
+    period integer not null, gender varchar not null, value double, count integer,
+    status varchar, is_deleted boolean not null);
+create table raw_ou_value (run_id varchar not null, request_url varchar not null,
+    fetched_at timestamptz not null, kpi_id varchar not null, ou_id varchar not null,
+    period integer not null, gender varchar not null, value double, count integer,
+    status varchar, is_deleted boolean not null);
+"""
+
+
+def test_raw_rows_of_an_earlier_version_keep_their_request(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    con = connect(path)
+    con.execute(OLD_RAW_TABLES)
+    con.execute(
+        "insert into raw_request values ('old', 'data', ?, ?, 1, ?, 1)", [OLD_URL, OLD_URL, FETCHED]
+    )
+    con.execute(
+        "insert into raw_kpi_value values ('old', ?, ?, 'N15428', '2425', 2021, 'T', 1.5, 1, '', "
+        "false)",
+        [OLD_URL, FETCHED],
+    )
+    con.close()
+
+    con = connect(path)
+    apply_schema(con)
+    apply_schema(con)  # nothing left to migrate the second time
+    writer = ValueWriter(con, "new")
+    piece = Slice.of(0, DataRequest(("N15428",), ("2480",), (2022,)), is_changes=False)
+    writer.stage(piece, page([record(municipality="2480", period=2022)]))
+    writer.complete(piece)
+    writer.flush()
+    rows = con.execute(
+        "select v.run_id, v.municipality_id, r.request_url from raw_kpi_value v "
+        "join raw_request r using (run_id, request_id) order by all"
+    ).fetchall()
+    assert rows == [
+        ("new", "2480", "http://kolada.test/v3/data/x?page=1"),
+        ("old", "2425", OLD_URL),
+    ]
+    columns = con.execute(
+        "select table_name, column_name from duckdb_columns() "
+        "where column_name = 'request_url' order by all"
+    ).fetchall()
+    assert columns == [("raw_metadata_record", "request_url"), ("raw_request", "request_url")]
