@@ -18,6 +18,8 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     Each model commits on its own: one transaction around all of them doubled the time, and
     a half-built set is never published (the run fails and the next run rebuilds)."""
     started = time.perf_counter()
+    for (table,) in con.execute(read_sql("queries/replaced_mart_tables.sql")).fetchall():
+        con.execute(f'drop table "{table}"')
     for path in sql_files("marts"):
         try:
             con.execute(path.read_text(encoding="utf-8"))
