@@ -18,7 +18,8 @@ with shown as (
 select
     s.report_mode, s.report_year,
     i.kommun_id, i.goal_id, i.indicator_id, i.indicator_title, i.kpi_id, i.gender,
-    s.period, s.mode, s.value, s.value_basis, s.is_preliminary,
+    s.period, s.mode::varchar as mode, s.value, s.value_basis::varchar as value_basis,
+    s.is_preliminary,
     case when s.value_basis is null then null
          when s.mode = 'forecast' then 'Egen prognos'
          when i.kpi_id is null then 'Kommunens egen uppgift'
@@ -27,7 +28,7 @@ select
     s.reference_expected, s.target_value, i.direction, i.rule,
     case when s.reference_value is not null and s.reference_value <> 0
          then (s.value - s.reference_value) / abs(s.reference_value) * 100 end as deviation_pct,
-    s.status, s.reason,
+    s.status::varchar as status, s.reason,
     case when s.status = 'grey' then i.motivation end as motivation,
     i.source_label
 from shown s
