@@ -92,6 +92,7 @@ target as (
 ),
 outcome as materialized (
     select o.indicator_key, o.period, o.value,
+        o.period between i.mandate_first_year and i.mandate_last_year as in_mandate,
         coalesce(case when i.reference_kind = 'own_trend' then o.period - i.reference_years end,
                  o.period) as reference_period,
         case i.reference_kind when 'kommuner' then lm.reference_value
@@ -124,15 +125,13 @@ outcome as materialized (
      and q.municipality_id = i.kommun_id
 ),
 forecast_year as (
-    select o.indicator_key, o.period, o.target_value, f.forecast_value,
-           o.period between i.mandate_first_year and i.mandate_last_year as in_mandate
+    select o.indicator_key, o.period, o.in_mandate, o.target_value, f.forecast_value
     from outcome o
-    join indicator i using (indicator_key)
     left join (
         select i.indicator_key, f.period, f.forecast_value
         from goal_indicator_forecast f join indicator i using (kommun_id, indicator_id)
     ) f using (indicator_key, period)
-    where o.value is null and (in_mandate or f.forecast_value is not null)
+    where o.value is null and (o.in_mandate or f.forecast_value is not null)
 ),
 -- A linear extrapolation of the kommun's last (at most 3, at least 2) values of the 5 years
 -- before.
@@ -187,10 +186,8 @@ known_period as (
 outcome_report as (
     select indicator_key, period, list(report_year order by report_year) as report_years
     from (
-        select o.indicator_key, o.period, o.period as report_year
-        from outcome o join indicator i using (indicator_key)
-        where o.value is not null
-          and o.period between i.mandate_first_year and i.mandate_last_year
+        select indicator_key, period, period as report_year
+        from outcome where value is not null and in_mandate
         union all
         select y.indicator_key, coalesce(k.valued_period, y.period), y.period
         from forecast_year y
@@ -314,7 +311,8 @@ select indicator_key, mode::enum('outcome', 'forecast') as mode, period::bigint 
     reference_count::bigint as reference_count,
     reference_expected::bigint as reference_expected, target_value,
     verdict.status::enum('green', 'yellow', 'red', 'grey') as status,
-    verdict.reason || case when is_preliminary then ' (preliminärt värde)' else '' end as reason,
+    case when is_preliminary then verdict.reason || ' (preliminärt värde)' else verdict.reason end
+        as reason,
     outcome_report_years
 from judged;
 
