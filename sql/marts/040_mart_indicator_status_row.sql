@@ -153,9 +153,10 @@ trend as (
     group by indicator_key, forecast_period
 ),
 -- What was known by a forecast year, as the latest period up to it with a reference (the
--- forecast is judged against it), with a quartile position, and with a value (an outcome
--- report shows it). Forecast years mostly come after all of these: the latest periods of the
--- indicator serve them, and only the others look through the periods up to the year.
+-- forecast is judged against it), with a reference and a quartile position (the quartile
+-- rule's position and count come from there), and with a value (an outcome report shows it).
+-- Forecast years mostly come after all of these: the latest periods of the indicator serve
+-- them, and only the others look through the periods up to the year.
 latest_period as (
     select indicator_key,
         max(period) filter (reference_value is not null) as reference_row,
@@ -202,7 +203,9 @@ fact as (
         case when o.value is null then null else 'utfall' end as value_basis,
         o.reference_period, o.reference_value, o.reference_count, o.reference_expected,
         o.target_value, o.previous_period, o.previous_value, o.quartile_position, o.ranked_count,
-        r.report_years as outcome_report_years
+        r.report_years as outcome_report_years,
+        -- the forecast report shows the outcome where there is one
+        o.in_mandate and o.value is not null as in_forecast_report
     from outcome o
     left join outcome_report r using (indicator_key, period)
     union all
@@ -212,7 +215,7 @@ fact as (
              when t.trend_value is not null then 'trendprognos' end,
         r.reference_period, r.reference_value, r.reference_count, r.reference_expected,
         y.target_value, t.latest_period, t.latest_value, q.quartile_position, q.ranked_count,
-        null
+        null, y.in_mandate
     from forecast_year y
     left join trend t on t.indicator_key = y.indicator_key and t.forecast_period = y.period
     left join known_period k
@@ -313,7 +316,7 @@ select indicator_key, mode::enum('outcome', 'forecast') as mode, period::bigint 
     verdict.status::enum('green', 'yellow', 'red', 'grey') as status,
     case when is_preliminary then verdict.reason || ' (preliminärt värde)' else verdict.reason end
         as reason,
-    outcome_report_years
+    outcome_report_years, in_forecast_report
 from judged;
 
 comment on table mart_indicator_status_row is 'The rows behind mart_indicator_status and mart_indicator_report: what changes from period to period. Read the views: they add the indicator''s columns from mart_indicator. Grain: (indicator_key, mode, period).';
@@ -330,4 +333,5 @@ comment on column mart_indicator_status_row.reference_expected is 'How many komm
 comment on column mart_indicator_status_row.target_value is 'The målvärde for the period, if any';
 comment on column mart_indicator_status_row.status is 'green, yellow, red or grey';
 comment on column mart_indicator_status_row.reason is 'Why this status, in Swedish; grey always has one';
-comment on column mart_indicator_status_row.outcome_report_years is 'Outcome rows: the mandate years whose outcome report shows this row (mart_indicator_report); null when none';
+comment on column mart_indicator_status_row.outcome_report_years is 'The years whose outcome report (mart_indicator_report) shows this row: its own year if in the mandate and it has a value, and the following mandate years without one; else null';
+comment on column mart_indicator_status_row.in_forecast_report is 'The forecast report (mart_indicator_report) for this mandate year shows this row: the forecast, or the outcome when there is one';

@@ -1,19 +1,17 @@
 -- The row a report for year Y shows per indicator: in outcome mode the latest period up to Y
 -- with a value (Kolada publishes a year late), else Y itself (grey); in forecast mode the
 -- forecast for Y, or the outcome when Y already has one. Report years are the goal's mandate.
--- The columns are those of mart_indicator_status (050): keep the two in step.
+-- mart_indicator_status_row marks the rows each report shows (040). The columns are those of
+-- mart_indicator_status (050): keep the two in step.
 create or replace view mart_indicator_report as
 with shown as (
-    select 'outcome' as report_mode, unnest(s.outcome_report_years) as report_year, s.*
+    select 'outcome' as report_mode, unnest(s.outcome_report_years)::bigint as report_year, s.*
     from mart_indicator_status_row s
     where s.outcome_report_years is not null
     union all
-    -- Forecast rows exist exactly for the years without an outcome value.
     select 'forecast', s.period, s.*
     from mart_indicator_status_row s
-    join mart_indicator i using (indicator_key)
-    where s.period between i.mandate_first_year and i.mandate_last_year
-      and (s.mode = 'forecast' or s.value is not null)
+    where s.in_forecast_report
 )
 select
     s.report_mode, s.report_year,
