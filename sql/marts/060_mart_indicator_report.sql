@@ -18,6 +18,7 @@ select
     i.kommun_id, i.goal_id, i.indicator_id, i.indicator_title, i.kpi_id, i.gender,
     s.period, s.mode::varchar as mode, s.value, s.value_basis::varchar as value_basis,
     s.is_preliminary,
+    -- value_basis is set exactly when there is a value
     case when s.value_basis is null then null
          when s.mode = 'forecast' then 'Egen prognos'
          when i.kpi_id is null then 'Kommunens egen uppgift'
