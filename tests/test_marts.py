@@ -330,3 +330,24 @@ def test_outcome_report_shows_the_latest_published_period() -> None:
     ).fetchall()
     assert rows == [(2021, 2021, "grey"), (2022, 2022, "green"), (2023, 2022, "green"),
                     (2024, 2022, "green")]  # fmt: skip
+
+
+def test_every_report_row_is_a_status_row() -> None:
+    """The two views repeat the same columns: a report row is the status row it shows."""
+    con = build(
+        [
+            Case("manual", 100.0, history={2021: 90.0}),
+            Case("gap", None, history={2021: 100.0}, period=2018),
+            Case("never", None, rule="target_only", target=5.0),
+        ],
+        forecasts=[("manual", 2023, 120.0)],
+    )
+    status_columns = [d[0] for d in con.execute("select * from mart_indicator_status").description]
+    report_columns = [d[0] for d in con.execute("select * from mart_indicator_report").description]
+    assert report_columns == ["report_mode", "report_year", *status_columns]
+    not_a_status_row = con.execute(
+        "select * exclude (report_mode, report_year) from mart_indicator_report "
+        "except select * from mart_indicator_status"
+    ).fetchall()
+    assert not_a_status_row == []
+    assert con.execute("select count(*) from mart_indicator_report").fetchone() == (3 * 4 * 2,)
