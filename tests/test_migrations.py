@@ -1,6 +1,6 @@
 """A database made by an earlier version is brought up to date by apply_schema."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from kolada_goals.planner import DataRequest
@@ -30,14 +30,16 @@ def test_raw_rows_of_an_earlier_version_keep_their_request(tmp_path: Path) -> No
     path = tmp_path / "old.duckdb"
     con = connect(path)
     con.execute(OLD_RAW_TABLES)
-    con.execute(
-        "insert into raw_request values ('old', 'data', ?, ?, 1, ?, 1)", [OLD_URL, OLD_URL, FETCHED]
-    )
-    con.execute(
-        "insert into raw_kpi_value values ('old', ?, ?, 'N15428', '2425', 2021, 'T', 1.5, 1, '', "
-        "false)",
-        [OLD_URL, FETCHED],
-    )
+    for page_number, fetched in ((1, FETCHED), (2, FETCHED + timedelta(seconds=1))):
+        con.execute(
+            "insert into raw_request values ('old', 'data', ?, ?, ?, ?, 1)",
+            [OLD_URL, f"{OLD_URL}&page={page_number}", page_number, fetched],
+        )
+        con.execute(
+            "insert into raw_kpi_value values ('old', ?, ?, 'N15428', '2425', ?, 'T', 1.5, 1, "
+            "'', false)",
+            [OLD_URL, fetched, 2020 + page_number],
+        )
     con.close()
 
     con = connect(path)
@@ -49,12 +51,13 @@ def test_raw_rows_of_an_earlier_version_keep_their_request(tmp_path: Path) -> No
     writer.complete(piece)
     writer.flush()
     rows = con.execute(
-        "select v.run_id, v.municipality_id, r.request_url from raw_kpi_value v "
-        "join raw_request r using (run_id, request_id) order by all"
+        "select v.run_id, v.period, r.page_number, r.request_url from raw_kpi_value v "
+        "join raw_request r using (run_id, request_id, page_number) order by all"
     ).fetchall()
     assert rows == [
-        ("new", "2480", "http://kolada.test/v3/data/x?page=1"),
-        ("old", "2425", OLD_URL),
+        ("new", 2022, 1, "http://kolada.test/v3/data/x?page=1"),
+        ("old", 2021, 1, OLD_URL),
+        ("old", 2022, 2, OLD_URL),
     ]
     columns = con.execute(
         "select table_name, column_name from duckdb_columns() "

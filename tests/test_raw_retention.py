@@ -17,7 +17,7 @@ def test_raw_rows_older_than_the_retention_are_removed_and_history_stays() -> No
             [f"p{days}", fetched],
         )
         con.execute(
-            "insert into raw_kpi_value values ('r', 1, ?, 'N1', '2401', 2020, 'T', 1, 1, '', "
+            "insert into raw_kpi_value values ('r', 1, 1, ?, 'N1', '2401', 2020, 'T', 1, 1, '', "
             "false)",
             [fetched],
         )

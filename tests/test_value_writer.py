@@ -122,7 +122,7 @@ def test_raw_landing_keeps_run_url_and_fetch_time(con: duckdb.DuckDBPyConnection
     load(writer, REQUEST, [record(municipality="2425", period=2021, values=[value("T", 1.0)])])
     raw = con.execute(
         "select v.run_id, r.request_url, v.fetched_at is not null, v.municipality_id "
-        "from raw_kpi_value v join raw_request r using (run_id, request_id)"
+        "from raw_kpi_value v join raw_request r using (run_id, request_id, page_number)"
     ).fetchall()
     assert raw == [("run-7", "http://kolada.test/v3/data/x?page=1", True, "2425")]
     assert con.execute("select run_id, entity, page_number from raw_request").fetchall() == [

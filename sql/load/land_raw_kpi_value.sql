@@ -2,6 +2,7 @@ insert into raw_kpi_value by name
 select
     $run_id as run_id,
     request_id,
+    page_number,
     fetched_at,
     kpi_id,
     place_id as municipality_id,

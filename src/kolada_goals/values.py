@@ -91,6 +91,7 @@ STAGE_SCHEMA = pa.schema(
     [
         ("slice_id", pa.int32()),
         ("request_id", pa.int64()),
+        ("page_number", pa.int32()),
         ("fetched_at", pa.timestamp("us", tz="UTC")),
         *VALUE_ARROW_SCHEMA,
     ]
@@ -191,6 +192,7 @@ class ValueWriter:
                     [
                         pa.array([piece.slice_id] * rows, pa.int32()),
                         pa.array([staged.request_id] * rows, pa.int64()),
+                        pa.array([page.page_number] * rows, pa.int32()),
                         pa.array([page.fetched_at] * rows, pa.timestamp("us", tz="UTC")),
                         *table.columns,
                     ],
