@@ -54,9 +54,6 @@ class ValueColumns:
     status: list[str | None] = field(default_factory=list)
     is_deleted: list[bool] = field(default_factory=list)
 
-    def __len__(self) -> int:
-        return len(self.kpi_id)
-
     def to_arrow(self) -> pa.Table:
         return pa.table(
             [
