@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from kolada_goals.fake.dataset import FakeDataset, Record
+from kolada_goals.fake.dataset import DenseAnswer, FakeDataset, Record
 from kolada_goals.fake.faults import Fault, FaultPlan, break_record
 
 MAX_IDS = 25
@@ -92,15 +92,20 @@ def _page_url(request: Request, page: int) -> str:
 def _envelope(request: Request, records: Sequence[Record], fault: Fault | None) -> Any:
     page, per_page = _paging(request)
     start = (page - 1) * per_page
-    values = list(records[start : start + per_page])
-    has_next = start + per_page < len(records)
+    stop = min(start + per_page, len(records))
+    has_next = stop < len(records)
     next_url = _page_url(request, page + 1) if has_next else None
     if fault is not None and fault.kind == "loop":
         next_url = str(request.url)
-    if fault is not None and fault.kind == "bad_record" and values:
-        values[0] = break_record(values[0], fault.bad_record)
+    values: list[Record] | orjson.Fragment
+    if isinstance(records, DenseAnswer) and (fault is None or fault.kind != "bad_record"):
+        values = orjson.Fragment(b"[" + records.page_json(start, stop) + b"]")
+    else:
+        values = list(records[start:stop])
+        if fault is not None and fault.kind == "bad_record" and values:
+            values[0] = break_record(values[0], fault.bad_record)
     return {
-        "count": len(values),
+        "count": max(stop - start, 0),
         "values": values,
         "next_url": next_url,
         "previous_url": _page_url(request, page - 1) if page > 1 else None,

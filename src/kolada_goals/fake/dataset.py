@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol, overload
+from typing import Any, Protocol, overload, runtime_checkable
 
 from kolada_goals.ids import MUNICIPALITY_GROUP_ID
 
@@ -35,7 +35,19 @@ class ValueSource(Protocol):
 
     def lookup(self, kpi_id: str, place_id: str, period: int) -> GenderValues | None: ...
 
-    def is_dense(self) -> bool: ...
+
+@runtime_checkable
+class DenseValueSource(ValueSource, Protocol):
+    """A source with a record for every combination, which renders pages itself."""
+
+    def page_json(
+        self,
+        kpi_ids: Sequence[str],
+        place_ids: Sequence[str],
+        years: Sequence[int],
+        start: int,
+        stop: int,
+    ) -> bytes: ...
 
 
 @dataclass
@@ -148,8 +160,8 @@ class FakeDataset:
     ) -> Sequence[Record]:
         """Every existing record of the combinations, ordered by (kpi, place, period)."""
         has_groups = any(MUNICIPALITY_GROUP_ID.fullmatch(p) for p in place_ids)
-        if self.values.is_dense() and not self.changes and not has_groups:
-            return DenseAnswer(self, list(kpi_ids), list(place_ids), list(years))
+        if isinstance(self.values, DenseValueSource) and not self.changes and not has_groups:
+            return DenseAnswer(self, self.values, list(kpi_ids), list(place_ids), list(years))
         key = (self._version, tuple(kpi_ids), tuple(place_ids), tuple(years))
         if key in self._answers:
             self._answers.move_to_end(key)
@@ -194,14 +206,25 @@ class DenseAnswer(Sequence[Record]):
     """Records of a dense value source, made only for the slice a page asks for."""
 
     def __init__(
-        self, dataset: FakeDataset, kpi_ids: list[str], place_ids: list[str], years: list[int]
+        self,
+        dataset: FakeDataset,
+        source: DenseValueSource,
+        kpi_ids: list[str],
+        place_ids: list[str],
+        years: list[int],
     ) -> None:
         self._dataset = dataset
+        self._source = source
         self._dims = (kpi_ids, place_ids, years)
 
     def __len__(self) -> int:
         kpis, places, years = self._dims
         return len(kpis) * len(places) * len(years)
+
+    def page_json(self, start: int, stop: int) -> bytes:
+        """Records start..stop as comma-separated JSON objects: the same records as
+        self[start:stop], rendered by the source a column at a time."""
+        return self._source.page_json(*self._dims, start, min(stop, len(self)))
 
     def _at(self, index: int) -> Record:
         kpis, places, years = self._dims
@@ -240,9 +263,6 @@ class TableValues:
 
     def lookup(self, kpi_id: str, place_id: str, period: int) -> GenderValues | None:
         return self._rows.get((kpi_id, place_id, period))
-
-    def is_dense(self) -> bool:
-        return False
 
 
 def read_json_array(path: Path) -> list[Record]:
