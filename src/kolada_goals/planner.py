@@ -106,17 +106,27 @@ def _best_by_municipality(
     kpi_count: int, municipality_count: int, year_count: int, per_page: int
 ) -> tuple[int, tuple[int, int, int]]:
     best: tuple[int, tuple[int, int, int]] | None = None
-    limits = [min(MAX_IDS_PER_SEGMENT, n) for n in (kpi_count, municipality_count, year_count)]
-    for k, m, y in itertools.product(*(range(1, limit + 1) for limit in limits)):
-        cost = 0
-        for (ks, kn), (ms, mn), (ys, yn) in itertools.product(
-            _chunk_sizes(kpi_count, k),
-            _chunk_sizes(municipality_count, m),
-            _chunk_sizes(year_count, y),
-        ):
-            cost += kn * mn * yn * _pages(ks * ms * ys, per_page)
-        if best is None or cost < best[0]:
-            best = (cost, (k, m, y))
+    # The chunkings of each segment, computed once: the search tries 25^3 combinations.
+    kpi_chunks, municipality_chunks, year_chunks = (
+        [
+            (size, _chunk_sizes(count, size))
+            for size in range(1, min(MAX_IDS_PER_SEGMENT, count) + 1)
+        ]
+        for count in (kpi_count, municipality_count, year_count)
+    )
+    for (k, kpi_sizes), (m, municipality_sizes) in itertools.product(
+        kpi_chunks, municipality_chunks
+    ):
+        pairs = [(ks * ms, kn * mn) for ks, kn in kpi_sizes for ms, mn in municipality_sizes]
+        for y, year_sizes in year_chunks:
+            # Every chunk is non-empty, so each request has at least one page.
+            cost = sum(
+                times * yn * -(-rows * ys // per_page)
+                for rows, times in pairs
+                for ys, yn in year_sizes
+            )
+            if best is None or cost < best[0]:
+                best = (cost, (k, m, y))
     assert best is not None
     return best
 
