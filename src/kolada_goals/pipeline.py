@@ -25,7 +25,7 @@ from kolada_goals.metadata import MetadataBatch, load_metadata
 from kolada_goals.planner import RequestPlan, plan_data_requests
 from kolada_goals.sql_files import read_sql, sql_statements
 from kolada_goals.values import IngestFailedError, ValueIngestResult, ingest_values
-from kolada_goals.warehouse import loading_memory_limit
+from kolada_goals.warehouse import loading_settings
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +227,7 @@ async def load_values(
             plan.expected_pages,
             plan.lower_bound,
         )
-        with loading_memory_limit(con):
+        with loading_settings(con):
             part = await ingest_values(
                 client,
                 con,

@@ -26,14 +26,18 @@ def connect(path: Path | str = ":memory:", read_only: bool = False) -> duckdb.Du
 
 
 @contextmanager
-def loading_memory_limit(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Cap DuckDB's memory for the duration of a load, then return to DuckDB's default."""
+def loading_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """For the duration of a load: cap DuckDB's memory, and run its statements on one thread
+    (they are small, and fetching and decoding pages keep the other cores busy; DuckDB's own
+    threads then only add contention). Both return to DuckDB's defaults after."""
     limit = os.environ.get(MEMORY_LIMIT_VARIABLE) or DEFAULT_LOADING_MEMORY_LIMIT
     con.execute(f"set memory_limit = '{_checked_size(limit)}'")
+    con.execute("set threads = 1")
     try:
         yield
     finally:
         con.execute("reset memory_limit")
+        con.execute("reset threads")
 
 
 def _checked_size(text: str) -> str:
