@@ -211,7 +211,7 @@ def test_a_first_load_stores_what_the_comparison_with_history_would(
         apply_schema(con)
         writer = ValueWriter(con, "run-1")
         if compare_anyway:
-            monkeypatch.setattr(writer, "_nothing_stored_in_scope", lambda: False)
+            monkeypatch.setattr(writer, "_is_first_load", lambda ready: False)
         first_loads.clear()
         outcomes.append(load(writer, REQUEST, answer))
         assert first_loads == ([] if compare_anyway else [1])
@@ -222,3 +222,41 @@ def test_a_first_load_stores_what_the_comparison_with_history_would(
     assert outcomes[0] == outcomes[1] == SliceOutcome(values=4, new_values=3)
     assert tables[0] == tables[1]
     assert len(tables[0]) == 3
+
+
+def test_a_first_load_is_told_without_comparing_with_history(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A slice holds only new values when its KPIs had no history when the writer met them
+    and no slice the writer applied overlaps it; any other slice is compared with history."""
+    first_loaded: list[tuple[str, ...] | None] = []
+    apply_first_values = ValueWriter._apply_first_values
+
+    def counted(writer: ValueWriter, ready: Any) -> Any:
+        first_loaded.extend(piece.place_ids for piece, _ in ready)
+        return apply_first_values(writer, ready)
+
+    monkeypatch.setattr(ValueWriter, "_apply_first_values", counted)
+    con = connect()
+    apply_schema(con)
+
+    def answer(place: str, number: float) -> list[Any]:
+        return [record(municipality=place, period=2021, values=[value("T", number)])]
+
+    writer = ValueWriter(con, "run-1")
+    south, north = (DataRequest(("N15428",), (place,), (2021, 2022)) for place in ("2425", "2480"))
+    assert load(writer, south, answer("2425", 1.0)).new_values == 1
+    assert load(writer, north, answer("2480", 2.0)).new_values == 1  # same KPI, other place
+    assert load(writer, south, answer("2425", 1.5)).revised_values == 1  # overlaps: compared
+    assert first_loaded == [("2425",), ("2480",)]
+
+    later = ValueWriter(con, "run-2")
+    elsewhere = DataRequest(("N15428",), ("2401",), (2021,))
+    assert load(later, elsewhere, answer("2401", 3.0)).new_values == 1  # KPI with history
+    other_kpi = DataRequest(("N15033",), ("2401",), (2021,))
+    piece = Slice.of(1, other_kpi, is_changes=False)
+    later.stage(piece, page([record(kpi="N15033", municipality="2401", period=2021)]))
+    assert later.apply(piece).new_values == 1
+    later.flush()
+    assert first_loaded == [("2425",), ("2480",), ("2401",)]  # only the KPI without history
+    assert len(core_rows(con)) == 4

@@ -17,7 +17,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import partial
+from functools import cached_property, partial
 from typing import Literal
 
 import duckdb
@@ -40,6 +40,12 @@ FLUSH_EVERY_SECONDS = 2.0
 # straight to the database file, compressed, instead of through the write-ahead log.
 MIN_BATCH_VALUES = 25_000
 BATCH_VALUES = 150_000
+# Batches are committed together once the open transaction holds COMMIT_VALUES values (or
+# has been open COMMIT_EVERY_SECONDS). From that size DuckDB writes the rows straight to the
+# database file at commit; smaller commits go through the write-ahead log and are written
+# again at the next checkpoint, which doubles the cost of storing them.
+COMMIT_VALUES = 300_000
+COMMIT_EVERY_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,30 @@ class Slice:
     place_ids: tuple[str, ...] | None  # None: every municipality and group
     periods: tuple[int, ...]
     is_changes: bool  # a from_date answer: apply as changes, not as a replacement
+
+    @cached_property
+    def _kpi_set(self) -> frozenset[str]:
+        return frozenset(self.kpi_ids)
+
+    @cached_property
+    def _period_set(self) -> frozenset[int]:
+        return frozenset(self.periods)
+
+    @cached_property
+    def _place_set(self) -> frozenset[str]:
+        return frozenset(self.place_ids or ())
+
+    def overlaps(self, other: Slice) -> bool:
+        """Both slices cover some (KPI, place, period)."""
+        return (
+            not self._kpi_set.isdisjoint(other.kpi_ids)
+            and not self._period_set.isdisjoint(other.periods)
+            and (
+                self.place_ids is None
+                or other.place_ids is None
+                or not self._place_set.isdisjoint(other.place_ids)
+            )
+        )
 
     @classmethod
     def of(cls, slice_id: int, request: ValueRequest, is_changes: bool) -> Slice:
@@ -105,6 +135,12 @@ def request_id(request_url: str) -> int:
     return int.from_bytes(digest, "big") >> 1
 
 
+def _repeat(value: object, type_: pa.DataType, rows: int) -> pa.Array:
+    """A column of `rows` copies of `value`, made in C++: from a Python list it costs as much
+    as decoding the page."""
+    return pa.repeat(pa.scalar(value, type_), rows)
+
+
 class SuspiciousDropError(KoladaGoalsError):
     """A full answer holds far fewer values than are stored for its slice."""
 
@@ -121,9 +157,11 @@ class ValueWriter:
     Pages are kept in memory as they arrive (stage). A complete slice waits (complete) until
     the batch is applied (apply_ready): its rows are then shown to DuckDB as the relation
     stage_value, and every statement runs once for all waiting slices, which costs far less
-    than once per slice. flush applies a batch and commits; it may run on another thread
-    while pages are staged, once the batch has been taken (take_ready) on the staging one.
-    Memory stays bounded: slices wait only until BATCH_VALUES values are staged."""
+    than once per slice. write applies a batch and commits when the open transaction is big
+    enough (COMMIT_VALUES); flush applies and commits. Both may run on another thread while
+    pages are staged, once the batch has been taken (take_ready) on the staging one. Memory
+    stays bounded: slices wait only until BATCH_VALUES values are staged, and DuckDB keeps
+    uncommitted rows within its memory limit."""
 
     def __init__(
         self, con: duckdb.DuckDBPyConnection, run_id: str, accept_drops: bool = False
@@ -134,6 +172,14 @@ class ValueWriter:
         self._pages: dict[int, _StagedPages] = {}
         self._ready: list[tuple[Slice, _StagedPages]] = []
         self._in_transaction = False
+        self._transaction_values = 0
+        self._transaction_started = 0.0
+        # What tells a first load (nothing stored in the scope of a batch) without comparing
+        # with history: the KPIs met so far, those of them that had history rows then, and
+        # the slices applied so far, by KPI.
+        self._kpis_met: set[str] = set()
+        self._kpis_with_history: set[str] = set()
+        self._applied: dict[str, list[Slice]] = {}
 
     @property
     def ready_values(self) -> int:
@@ -141,12 +187,14 @@ class ValueWriter:
         return sum(staged.values for _, staged in self._ready)
 
     def _begin(self) -> None:
-        # Slices are applied in batches, one transaction each: a commit costs a WAL sync,
-        # far more than applying a slice. A killed run loses only the open batch, whose
-        # slices keep their earlier values and are fetched again by the next run.
+        # Batches of slices share a transaction (see COMMIT_VALUES). A killed run loses only
+        # the batches of the open transaction, whose slices keep their earlier values and
+        # are fetched again by the next run.
         if not self._in_transaction:
             self.con.begin()
             self._in_transaction = True
+            self._transaction_values = 0
+            self._transaction_started = time.monotonic()
 
     def take_ready(self) -> list[tuple[Slice, _StagedPages]]:
         """The complete slices waiting to be applied, which no longer wait."""
@@ -157,18 +205,34 @@ class ValueWriter:
         self, ready: list[tuple[Slice, _StagedPages]] | None = None
     ) -> list[tuple[Slice, SliceOutcome | SuspiciousDropError]]:
         """Apply `ready` (by default every waiting slice) and commit everything applied since
-        the last flush."""
+        the last commit."""
         results = self.apply_ready(self.take_ready() if ready is None else ready)
+        self._commit()
+        return results
+
+    def write(
+        self, ready: list[tuple[Slice, _StagedPages]]
+    ) -> list[tuple[Slice, SliceOutcome | SuspiciousDropError]]:
+        """Apply `ready`; commit when the open transaction holds COMMIT_VALUES values or has
+        been open COMMIT_EVERY_SECONDS."""
+        results = self.apply_ready(ready)
+        if self._in_transaction and (
+            self._transaction_values >= COMMIT_VALUES
+            or time.monotonic() - self._transaction_started >= COMMIT_EVERY_SECONDS
+        ):
+            self._commit()
+        return results
+
+    def _commit(self) -> None:
         if self._in_transaction:
             self.con.commit()
             self._in_transaction = False
         # Arrow keeps freed buffers for reuse; hand them back so memory stays flat.
         pa.default_memory_pool().release_unused()
-        return results
 
     def abort(self) -> None:
-        """Roll back every slice applied since the last flush; forget waiting slices. Never
-        while a flush runs on another thread."""
+        """Roll back every slice applied since the last commit; forget waiting slices. Never
+        while a write runs on another thread."""
         self._ready.clear()
         if self._in_transaction:
             self.con.rollback()
@@ -190,10 +254,10 @@ class ValueWriter:
             staged.tables.append(
                 pa.table(
                     [
-                        pa.array([piece.slice_id] * rows, pa.int32()),
-                        pa.array([staged.request_id] * rows, pa.int64()),
-                        pa.array([page.page_number] * rows, pa.int32()),
-                        pa.array([page.fetched_at] * rows, pa.timestamp("us", tz="UTC")),
+                        _repeat(piece.slice_id, pa.int32(), rows),
+                        _repeat(staged.request_id, pa.int64(), rows),
+                        _repeat(page.page_number, pa.int32(), rows),
+                        _repeat(page.fetched_at, pa.timestamp("us", tz="UTC"), rows),
                         *table.columns,
                     ],
                     schema=STAGE_SCHEMA,
@@ -225,6 +289,7 @@ class ValueWriter:
         if not ready:
             return []
         self._begin()
+        self._transaction_values += sum(staged.values for _, staged in ready)
         try:
             results: list[tuple[Slice, SliceOutcome | SuspiciousDropError]] = []
             data = [(piece, staged) for piece, staged in ready if piece.route == "data"]
@@ -249,8 +314,7 @@ class ValueWriter:
         )
 
     def _register_ready(self, ready: Sequence[tuple[Slice, _StagedPages]]) -> None:
-        """Show the slices of the batch to DuckDB as ready_slice, and what they cover as the
-        temporary table ready_scope (made by DuckDB: the product can run to millions)."""
+        """Show the slices of the batch to DuckDB as ready_slice."""
         now = datetime.now(UTC)
         self.con.register(
             "ready_slice",
@@ -267,7 +331,6 @@ class ValueWriter:
                 }
             ),
         )
-        self.con.execute(read_sql("load/ready_scope.sql"))
 
     def _land_requests(self, entity: str, ready: Sequence[tuple[Slice, _StagedPages]]) -> None:
         pages = [
@@ -280,22 +343,26 @@ class ValueWriter:
         ]
         if not pages:
             return
-        request_ids, request_urls, page_urls, numbers, fetched_ats, records = (
-            list(c) for c in zip(*pages, strict=True)
+        columns = list(zip(*pages, strict=True))
+        self.con.register(
+            "ready_page",
+            pa.table(
+                {
+                    "request_id": pa.array(columns[0], pa.int64()),
+                    "request_url": pa.array(columns[1], pa.string()),
+                    "page_url": pa.array(columns[2], pa.string()),
+                    "page_number": pa.array(columns[3], pa.int32()),
+                    "fetched_at": pa.array(columns[4], pa.timestamp("us", tz="UTC")),
+                    "record_count": pa.array(columns[5], pa.int32()),
+                }
+            ),
         )
-        self.con.execute(
-            read_sql("load/land_raw_request.sql"),
-            {
-                "run_id": self.run_id,
-                "entity": entity,
-                "request_ids": request_ids,
-                "request_urls": request_urls,
-                "page_urls": page_urls,
-                "page_numbers": numbers,
-                "fetched_ats": fetched_ats,
-                "record_counts": records,
-            },
-        )
+        try:
+            self.con.execute(
+                read_sql("load/land_raw_request.sql"), {"run_id": self.run_id, "entity": entity}
+            )
+        finally:
+            self.con.unregister("ready_page")
 
     def _apply_data(
         self, ready: list[tuple[Slice, _StagedPages]]
@@ -305,9 +372,11 @@ class ValueWriter:
         self._show_stage(ready)
         try:
             changes = any(piece.is_changes for piece, _ in ready)
-            if not changes and self._nothing_stored_in_scope():
+            if not changes and self._is_first_load(ready):
                 return self._apply_first_values(ready)
             kind = "incremental" if changes else "replacement"
+            # What the slices cover, made by DuckDB: the product can run to millions.
+            con.execute(read_sql("load/ready_scope.sql"))
             con.execute(read_sql(f"load/slice_change_{kind}.sql"))
             counts = {
                 int(row[0]): tuple(int(n or 0) for n in row[1:])
@@ -333,11 +402,37 @@ class ValueWriter:
             con.execute(read_sql("load/insert_hist_kpi_value.sql"), {"run_id": self.run_id})
         finally:
             con.unregister("ready_slice")
+            for piece, _ in ready:
+                for kpi_id in piece.kpi_ids:
+                    self._applied.setdefault(kpi_id, []).append(piece)
         return results
 
-    def _nothing_stored_in_scope(self) -> bool:
-        row = self.con.execute(read_sql("load/count_open_hist_in_scope.sql")).fetchone()
-        return row is not None and row[0] == 0
+    def _is_first_load(self, ready: Sequence[tuple[Slice, _StagedPages]]) -> bool:
+        """Nothing is stored in the scope of the batch: none of its KPIs had history rows
+        when the writer first met it, and no slice the writer applied overlaps it (nor do
+        the slices of the batch overlap each other)."""
+        new_kpis = {kpi for piece, _ in ready for kpi in piece.kpi_ids} - self._kpis_met
+        if new_kpis:
+            rows = self.con.execute(
+                read_sql("load/kpis_with_open_history.sql"), {"kpi_ids": sorted(new_kpis)}
+            ).fetchall()
+            self._kpis_with_history.update(str(kpi_id) for (kpi_id,) in rows)
+            self._kpis_met |= new_kpis
+        batch: dict[str, list[Slice]] = {}
+        for piece, _ in ready:
+            if not self._kpis_with_history.isdisjoint(piece.kpi_ids):
+                return False
+            earlier = {
+                id(other): other
+                for kpi_id in piece.kpi_ids
+                for applied in (self._applied, batch)
+                for other in applied.get(kpi_id, ())
+            }
+            if any(piece.overlaps(other) for other in earlier.values()):
+                return False
+            for kpi_id in piece.kpi_ids:
+                batch.setdefault(kpi_id, []).append(piece)
+        return True
 
     def _apply_first_values(
         self, ready: list[tuple[Slice, _StagedPages]]
@@ -499,10 +594,10 @@ async def ingest_values(
     # for the first, so at most two are held in memory.
     writing: asyncio.Task[None] | None = None
 
-    async def write(ready: list[tuple[Slice, _StagedPages]]) -> None:
+    async def write(ready: list[tuple[Slice, _StagedPages]], last: bool) -> None:
         nonlocal writing_seconds
         flush_started = time.monotonic()
-        _count(result, await asyncio.to_thread(writer.flush, ready))
+        _count(result, await asyncio.to_thread(writer.flush if last else writer.write, ready))
         writing_seconds += time.monotonic() - flush_started
 
     async def written() -> None:
@@ -512,10 +607,10 @@ async def ingest_values(
     def writer_is_free() -> bool:
         return writing is None or writing.done()
 
-    async def flush() -> None:
+    async def flush(last: bool = False) -> None:
         nonlocal writing
         await written()
-        writing = asyncio.create_task(write(writer.take_ready()))
+        writing = asyncio.create_task(write(writer.take_ready(), last))
 
     finished = 0
     last_report = last_flush = started
@@ -552,7 +647,7 @@ async def ingest_values(
                     finished, len(requests), fetched_values,
                     fetched_values / max(now - started, 1e-9), result.values, len(result.failed),
                 )  # fmt: skip
-        await flush()
+        await flush(last=True)
         await written()
     finally:
         for task in fetchers:
