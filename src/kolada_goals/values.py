@@ -22,6 +22,7 @@ from typing import Literal
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from kolada_goals.client import KoladaClient, Page, from_date_param
 from kolada_goals.errors import KoladaGoalsError
@@ -41,10 +42,11 @@ FLUSH_EVERY_SECONDS = 2.0
 MIN_BATCH_VALUES = 25_000
 BATCH_VALUES = 150_000
 # Batches are committed together once the open transaction holds COMMIT_VALUES values (or
-# has been open COMMIT_EVERY_SECONDS). From that size DuckDB writes the rows straight to the
-# database file at commit; smaller commits go through the write-ahead log and are written
-# again at the next checkpoint, which doubles the cost of storing them.
-COMMIT_VALUES = 300_000
+# has been open COMMIT_EVERY_SECONDS). The larger a commit, the less it costs per value:
+# from a few hundred thousand values DuckDB writes the rows straight to the database file,
+# while small commits go through the write-ahead log and are written again at the next
+# checkpoint. DuckDB keeps the uncommitted rows within its memory limit.
+COMMIT_VALUES = 500_000
 COMMIT_EVERY_SECONDS = 60.0
 
 
@@ -113,6 +115,7 @@ class _StagedPages:
     fetched_ats: list[datetime] = field(default_factory=list)
     record_counts: list[int] = field(default_factory=list)
     values: int = 0
+    withdrawn: int = 0  # values marked isdeleted
     tables: list[pa.Table] = field(default_factory=list)  # pages as STAGE_SCHEMA rows
 
 
@@ -133,6 +136,12 @@ def request_id(request_url: str) -> int:
     rather than repeating a URL of hundreds of characters on every value."""
     digest = hashlib.blake2b(request_url.encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") >> 1
+
+
+def _release_arrow_memory() -> None:
+    """Arrow keeps freed buffers for reuse; hand them back once a batch is applied, so that
+    memory stays flat."""
+    pa.default_memory_pool().release_unused()
 
 
 def _repeat(value: object, type_: pa.DataType, rows: int) -> pa.Array:
@@ -221,14 +230,15 @@ class ValueWriter:
             or time.monotonic() - self._transaction_started >= COMMIT_EVERY_SECONDS
         ):
             self._commit()
+        else:
+            _release_arrow_memory()
         return results
 
     def _commit(self) -> None:
         if self._in_transaction:
             self.con.commit()
             self._in_transaction = False
-        # Arrow keeps freed buffers for reuse; hand them back so memory stays flat.
-        pa.default_memory_pool().release_unused()
+        _release_arrow_memory()
 
     def abort(self) -> None:
         """Roll back every slice applied since the last commit; forget waiting slices. Never
@@ -249,6 +259,7 @@ class ValueWriter:
         staged.fetched_ats.append(page.fetched_at)
         staged.record_counts.append(page.record_count)
         staged.values += table.num_rows
+        staged.withdrawn += pc.sum(table.column("is_deleted")).as_py() or 0
         if table.num_rows:
             rows = table.num_rows
             staged.tables.append(
@@ -440,12 +451,11 @@ class ValueWriter:
         """Nothing is stored in the scope of the batch (a first load): every answered value is
         new, so nothing needs comparing with history (a third of the work of a batch)."""
         con = self.con
-        answered = dict(con.execute(read_sql("load/count_answered.sql")).fetchall())
         con.execute(read_sql("load/land_raw_kpi_value.sql"), {"run_id": self.run_id})
         self._land_requests("data", ready)
         con.execute(read_sql("load/insert_first_hist_kpi_value.sql"), {"run_id": self.run_id})
         return [
-            (piece, SliceOutcome(staged.values, new_values=answered.get(piece.slice_id, 0)))
+            (piece, SliceOutcome(staged.values, new_values=staged.values - staged.withdrawn))
             for piece, staged in ready
         ]
 
