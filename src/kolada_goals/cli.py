@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from kolada_goals import cli_outputs
 from kolada_goals.cli_goals import goals_app
@@ -22,6 +21,7 @@ from kolada_goals.settings import (
     DEFAULT_GOALS_DIRECTORY,
     RunOptions,
 )
+from kolada_goals.terminal import make_console, print_error
 
 # Prefect must not try to phone home from machines without a network.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -32,7 +32,7 @@ app = typer.Typer(help="Follow up municipal goals with KPI data from Kolada.", n
 app.add_typer(goals_app, name="goals")
 for command in (cli_outputs.status, cli_outputs.export, cli_outputs.report, cli_outputs.snapshot):
     app.command()(command)
-console = Console(stderr=True)
+console = make_console(stderr=True)
 
 
 def parse_years(text: str) -> tuple[int, ...]:
@@ -123,7 +123,7 @@ def run(
                 options = _with_base_url(options, base_url)
             asyncio.run(nightly(options))
     except KoladaGoalsError as error:
-        console.print(f"[red]error:[/red] {error}", highlight=False)
+        print_error(console, str(error))
         console.print(f"The published database {options.published_database} is unchanged.")
         if isinstance(error, KoladaError) and not offline:
             console.print(
@@ -175,7 +175,7 @@ def fake_api(
             dataset = synthetic_dataset()
         plan = FaultPlan.from_file(faults) if faults else FaultPlan()
     except (OSError, ValueError) as error:
-        console.print(f"[red]error:[/red] {error}")
+        print_error(console, str(error))
         raise typer.Exit(2) from None
     label = "SYNTHETIC values" if dataset.synthetic else f"data from {data}"
     console.print(f"fake Kolada ({label}) on http://{host}:{port}/v3")
@@ -215,7 +215,7 @@ def demo(
         with offline_run_options(options) as offline_options:
             asyncio.run(nightly(offline_options))
     except KoladaGoalsError as error:
-        console.print(f"[red]error:[/red] {error}")
+        print_error(console, str(error))
         raise typer.Exit(1) from None
     cli_outputs.status(kommun, database=options.published_database)
     cli_outputs.report(kommun, directory / f"rapport-{kommun}.html",

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import duckdb
 import typer
-from rich.console import Console
+from rich.text import Text
 
 from kolada_goals.goals.catalogue import Catalogue
 from kolada_goals.goals.model import json_schema
@@ -16,9 +16,10 @@ from kolada_goals.goals.template import file_name_for, goal_file_template
 from kolada_goals.goals.validate import validate_goal_files
 from kolada_goals.publish import DEFAULT_PUBLISHED_DATABASE
 from kolada_goals.settings import DEFAULT_GOALS_DIRECTORY
+from kolada_goals.terminal import make_console, print_error
 
 goals_app = typer.Typer(help="Goal-definition files: validate, new, schema.", no_args_is_help=True)
-console = Console(stderr=True)
+console = make_console(stderr=True)
 
 MetadataOption = Annotated[
     Path | None,
@@ -43,7 +44,7 @@ def load_catalogue(metadata: Path | None, database: Path) -> Catalogue:
         with duckdb.connect(str(database), read_only=True) as con:
             return Catalogue.from_database(con)
     except (OSError, ValueError, KeyError, duckdb.Error) as error:
-        console.print(f"[red]error:[/red] cannot read Kolada metadata: {error}")
+        print_error(console, f"cannot read Kolada metadata: {error}")
         raise typer.Exit(2) from None
 
 
@@ -56,14 +57,14 @@ def validate(
     """Check files against the format and Kolada's catalogue; report every error at once."""
     missing = [path for path in paths if not path.exists()]
     if missing:
-        console.print(f"[red]error:[/red] not found: {', '.join(map(str, missing))}")
+        print_error(console, f"not found: {', '.join(map(str, missing))}")
         raise typer.Exit(2)
     catalogue = load_catalogue(metadata, database)
     results = validate_goal_files(paths, catalogue)
     problems = [problem for result in results for problem in result.problems]
     for result in results:
-        mark = "[green]ok[/green]" if result.ok else "[red]errors[/red]"
-        console.print(f"{mark} {result.path}")
+        mark = ("ok", "green") if result.ok else ("errors", "red")
+        console.print(Text.assemble(mark, " ", str(result.path)))
     for problem in problems:
         console.print(str(problem), markup=False, highlight=False)
     if problems:
@@ -84,12 +85,12 @@ def new(
     try:
         text = goal_file_template(kommun, catalogue)
     except KeyError:
-        console.print(f"[red]error:[/red] {kommun!r} is not a kommun id (e.g. 2425 for Dorotea)")
+        print_error(console, f"{kommun!r} is not a kommun id (e.g. 2425 for Dorotea)")
         raise typer.Exit(2) from None
     path = directory / file_name_for(kommun, catalogue.municipalities[kommun].title)
     existing = sorted(directory.glob(f"{kommun}-*.yaml"))
     if existing:
-        console.print(f"[red]error:[/red] {existing[0]} already exists; not overwritten")
+        print_error(console, f"{existing[0]} already exists; not overwritten")
         raise typer.Exit(1)
     directory.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

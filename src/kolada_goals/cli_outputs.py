@@ -9,14 +9,14 @@ from typing import Annotated
 
 import duckdb
 import typer
-from rich.console import Console
 
 from kolada_goals.errors import KoladaGoalsError
 from kolada_goals.publish import DEFAULT_PUBLISHED_DATABASE, DEFAULT_WORK_DATABASE
 from kolada_goals.sql_files import read_sql
+from kolada_goals.terminal import make_console, print_error
 
-console = Console(stderr=True)
-out_console = Console()
+console = make_console(stderr=True)
+out_console = make_console()
 
 KommunOption = Annotated[str, typer.Option(help="Kommunkod, e.g. 2425 for Dorotea.")]
 ModeOption = Annotated[
@@ -29,7 +29,7 @@ DatabaseOption = Annotated[Path, typer.Option(help="Published DuckDB file to rea
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    console.print(f"[red]error:[/red] {message}", highlight=False)
+    print_error(console, message)
     return typer.Exit(code)
 
 

@@ -1,0 +1,33 @@
+"""Consoles of the command line: whole lines when piped, data printed literally.
+
+Rich hard-wraps at 80 columns whenever its output is not a terminal, which splits
+`path:line: message` lines in files, grep and CI logs. These consoles never wrap or cut
+when piped; in a terminal long lines fold softly, as the terminal itself would fold them.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+# Wide enough that no line of ours is ever folded when the output is a file or a pipe.
+PIPED_WIDTH = 100_000
+
+
+def make_console(stderr: bool = False) -> Console:
+    stream: TextIO = sys.stderr if stderr else sys.stdout
+    piped = not stream.isatty()
+    return Console(
+        stderr=stderr,
+        soft_wrap=True,
+        highlight=False,
+        width=PIPED_WIDTH if piped else None,
+    )
+
+
+def print_error(console: Console, message: str) -> None:
+    """`error: message`, the message printed literally (it may carry titles and paths)."""
+    console.print(Text.assemble(("error:", "red"), " ", message))
