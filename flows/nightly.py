@@ -9,7 +9,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from kolada_goals import pipeline
-from kolada_goals.client import KoladaClient
+from kolada_goals.client import DEFAULT_BASE_URL, KoladaClient
 from kolada_goals.data_tests import run_data_tests
 from kolada_goals.errors import KoladaGoalsError
 from kolada_goals.goals.store import GoalLoadSummary, load_goal_definitions, watch_kpis
@@ -23,11 +23,14 @@ class DataTestsFailedError(KoladaGoalsError):
     pass
 
 
-@task(name="refresh-metadata", retries=2, retry_delay_seconds=30, cache_policy=NO_CACHE)
+# No task retries anywhere: the client alone retries what is transient (429, 5xx, lost
+# connections); a refusal (a shrunken or broken catalogue, a failing data test) is
+# deterministic, and repeating it only delays the message to a person.
+@task(name="refresh-metadata", cache_policy=NO_CACHE)
 async def refresh_metadata(
-    client: KoladaClient, con: duckdb.DuckDBPyConnection, run_id: str
+    client: KoladaClient, con: duckdb.DuckDBPyConnection, run_id: str, options: RunOptions
 ) -> dict[str, int]:
-    return await pipeline.refresh_metadata(client, con, run_id)
+    return await pipeline.refresh_metadata(client, con, run_id, allow_shrink=options.allow_shrink)
 
 
 @task(name="load-goal-definitions", cache_policy=NO_CACHE)
@@ -96,10 +99,65 @@ def publish(options: RunOptions) -> str:
 
 
 @flow(name="kolada-goals-nightly")
-async def nightly(options: RunOptions | None = None) -> dict[str, Any]:
-    """Refresh metadata, load values, test, and publish the database for readers."""
-    options = options or RunOptions.from_environment()
+async def nightly(
+    published_database: str,
+    work_database: str,
+    goals_directory: str,
+    base_url: str = DEFAULT_BASE_URL,
+    years: str = "",
+    kpi_ids: list[str] | None = None,
+    kpi_group_ids: list[str] | None = None,
+    full: bool = False,
+    accept_drops: bool = False,
+    allow_shrink: bool = False,
+    rate: float = 5.0,
+    concurrency: int = 4,
+    attempts: int = 6,
+) -> dict[str, Any]:
+    """Refresh metadata, load values, test, and publish the database for readers.
+
+    Args:
+        published_database: Absolute path of the DuckDB file readers open; replaced
+            atomically after a good run.
+        work_database: Absolute path of the DuckDB file the run writes and keeps.
+        goals_directory: Absolute path of the folder of goal-definition files (*.yaml).
+        base_url: Kolada v3 base URL.
+        years: e.g. 2001-2025 or 2019,2021; empty: the last 25 years.
+        kpi_ids: KPI ids to fetch besides those the goal files name.
+        kpi_group_ids: KPI group ids whose KPIs to fetch, e.g. GKPI118.
+        full: Load every KPI in full, not incrementally.
+        accept_drops: Replace stored values even when an answer shrinks sharply.
+        allow_shrink: Accept a Kolada catalogue that shrank sharply.
+        rate: Requests per second at most; 0 turns the limit off.
+        concurrency: Requests in flight at most.
+        attempts: Attempts per request (429, 5xx and lost connections are retried).
+    """
+    options = RunOptions.from_parameters(
+        published_database=published_database,
+        work_database=work_database,
+        goals_directory=goals_directory,
+        base_url=base_url,
+        years=years,
+        kpi_ids=kpi_ids or (),
+        kpi_group_ids=kpi_group_ids or (),
+        full=full,
+        accept_drops=accept_drops,
+        allow_shrink=allow_shrink,
+        rate=rate,
+        concurrency=concurrency,
+        attempts=attempts,
+    )
+    return await run_nightly(options)
+
+
+async def run_nightly(options: RunOptions) -> dict[str, Any]:
+    """The flow's body: called inside the flow run, so its tasks are the flow's tasks."""
     logger = get_run_logger()
+    logger.info(
+        "Kolada %s; goals %s; work database %s; published database %s",
+        options.client.base_url, options.goals_directory, options.work_database,
+        options.published_database,
+    )  # fmt: skip
     con = connect(options.work_database)
     run_id = pipeline.new_run_id()
     summary: pipeline.ValueLoadSummary | None = None
@@ -110,7 +168,7 @@ async def nightly(options: RunOptions | None = None) -> dict[str, Any]:
             logger.warning("%d earlier run(s) had been killed; marked abandoned", abandoned)
         async with KoladaClient(options.client) as client:
             try:
-                metadata = await refresh_metadata(client, con, run_id)
+                metadata = await refresh_metadata(client, con, run_id, options)
                 load_goals(con, run_id, options)
                 summary = await load_values(client, con, run_id, options)
                 marts(con)

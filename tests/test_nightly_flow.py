@@ -63,6 +63,11 @@ goals:
 """
 
 
+def run_flow(options: RunOptions) -> dict[str, object]:
+    result: dict[str, object] = asyncio.run(nightly(**options.to_parameters()))
+    return result
+
+
 def published(options: RunOptions, query: str) -> list[tuple[object, ...]]:
     with duckdb.connect(str(options.published_database), read_only=True) as con:
         return con.execute(query).fetchall()
@@ -72,11 +77,11 @@ def test_full_then_incremental_run_publish_and_report_revisions(tmp_path: Path) 
     dataset = synthetic_dataset()
     with serve_in_thread(create_app(dataset)) as base_url:
         options = options_for(tmp_path, base_url, dataset)
-        first = asyncio.run(nightly(options))
+        first = run_flow(options)
         values_after_first = published(options, "select count(*) from core_kpi_value")[0][0]
         kpi = options.kpi_ids[0]
         dataset.set_value(kpi, "2401", 2020, "T", 1234.5, changed_on=date.today())
-        second = asyncio.run(nightly(options))
+        second = run_flow(options)
     assert first["run_id"] != second["run_id"]
     genders = sum(len(dataset.values.genders(kpi)) for kpi in options.kpi_ids)
     assert values_after_first == genders * len(dataset.municipalities) * len(YEARS)
@@ -98,7 +103,7 @@ def test_goal_kpis_are_fetched_and_statuses_published_and_frozen(tmp_path: Path)
     options.goals_directory.mkdir()
     (options.goals_directory / "2401-syntetisk.yaml").write_text(GOALS, encoding="utf-8")
     with serve_in_thread(create_app(dataset)) as base_url:
-        asyncio.run(nightly(replace(options, client=replace(options.client, base_url=base_url))))
+        run_flow(replace(options, client=replace(options.client, base_url=base_url)))
     fetched = published(options, "select distinct kpi_id from core_kpi_value order by 1")
     assert fetched == [("N90005",), ("N90006",)]
     groups = published(
@@ -130,14 +135,14 @@ def test_a_failed_fetch_fails_the_run_and_keeps_the_published_database(tmp_path:
     dataset = synthetic_dataset()
     with serve_in_thread(create_app(dataset)) as base_url:
         options = options_for(tmp_path, base_url, dataset)
-        asyncio.run(nightly(options))
+        run_flow(options)
     before = published(options, "select * from core_kpi_value order by all")
     faults = FaultPlan([Fault("server_error", path_contains="/data/", times=None)])
     with serve_in_thread(create_app(dataset, faults)) as base_url:
         failing = replace(options, client=replace(options.client, base_url=base_url),
                           force_full=True)  # fmt: skip
         with pytest.raises(IngestFailedError):
-            asyncio.run(nightly(failing))
+            run_flow(failing)
     assert published(options, "select * from core_kpi_value order by all") == before
     work = duckdb.connect(str(options.work_database), read_only=True)
     status, error = work.execute(
@@ -153,7 +158,7 @@ def test_a_killed_run_leaves_the_published_database_and_the_next_run_completes(
     dataset = synthetic_dataset()
     with serve_in_thread(create_app(dataset)) as base_url:
         options = options_for(tmp_path, base_url, dataset)
-        asyncio.run(nightly(options))
+        run_flow(options)
     before = published(options, "select * from core_kpi_value order by all")
     slow = FaultPlan([Fault("slow", path_contains="/data/", seconds=60, times=None)])
     command = [
@@ -178,6 +183,6 @@ def test_a_killed_run_leaves_the_published_database_and_the_next_run_completes(
         process.wait(timeout=30)
     assert published(options, "select * from core_kpi_value order by all") == before
     with serve_in_thread(create_app(dataset)) as base_url:
-        asyncio.run(nightly(replace(options, client=replace(options.client, base_url=base_url))))
+        run_flow(replace(options, client=replace(options.client, base_url=base_url)))
     statuses = published(options, "select status from meta_run order by started_at")
     assert statuses == [("succeeded",), ("abandoned",), ("succeeded",)]

@@ -13,13 +13,14 @@ import typer
 
 from kolada_goals import cli_outputs
 from kolada_goals.cli_goals import goals_app
-from kolada_goals.client import ClientSettings
+from kolada_goals.client import DEFAULT_BASE_URL, ClientSettings
 from kolada_goals.errors import KoladaError, KoladaGoalsError
 from kolada_goals.publish import DEFAULT_PUBLISHED_DATABASE, DEFAULT_WORK_DATABASE
 from kolada_goals.settings import (
     BASE_URL_ENVIRONMENT_VARIABLE,
     DEFAULT_GOALS_DIRECTORY,
     RunOptions,
+    parse_years,
 )
 from kolada_goals.terminal import make_console, print_error
 
@@ -35,19 +36,6 @@ for command in (cli_outputs.status, cli_outputs.export, cli_outputs.report, cli_
 console = make_console(stderr=True)
 
 
-def parse_years(text: str) -> tuple[int, ...]:
-    """'2015-2025' or '2019,2021,2023'."""
-    try:
-        if "-" in text:
-            first, last = (int(part) for part in text.split("-", 1))
-            if first > last:
-                raise ValueError
-            return tuple(range(first, last + 1))
-        return tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
-    except ValueError:
-        raise typer.BadParameter(f"{text!r}: use FIRST-LAST or a comma list of years") from None
-
-
 def _configure_logging(verbose: bool) -> None:
     """Prefect prints the package's logs (PREFECT_LOGGING_EXTRA_LOGGERS); httpx's line per
     request is too much for a run of thousands of requests."""
@@ -55,73 +43,118 @@ def _configure_logging(verbose: bool) -> None:
     logging.getLogger("httpx").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
+# The options of `run` and `serve`: one definition, the same words in both.
+BaseUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        envvar=BASE_URL_ENVIRONMENT_VARIABLE, help="Kolada v3 base URL (default: the live API)."
+    ),
+]
+DatabaseOption = Annotated[
+    Path, typer.Option(help="Published DuckDB file, replaced atomically after a good run.")
+]
+WorkDatabaseOption = Annotated[
+    Path, typer.Option(help="Work DuckDB file the run writes and keeps between runs.")
+]
+GoalsOption = Annotated[Path, typer.Option(help="Folder of goal-definition files (*.yaml).")]
+KpiOption = Annotated[list[str] | None, typer.Option(help="KPI id to fetch (repeatable).")]
+KpiGroupOption = Annotated[
+    list[str] | None, typer.Option(help="KPI group id, e.g. GKPI118 (repeatable).")
+]
+YearsOption = Annotated[str | None, typer.Option(help="e.g. 2000-2025 (default: 25 years).")]
+RateOption = Annotated[float, typer.Option(help="Requests per second; 0 turns the limit off.")]
+ConcurrencyOption = Annotated[int, typer.Option(help="Requests in flight at most.")]
+FullOption = Annotated[
+    bool, typer.Option("--full", help="Load every KPI in full, not incrementally.")
+]
+AcceptDropsOption = Annotated[
+    bool,
+    typer.Option(
+        "--accept-drops", help="Replace stored values even when an answer shrinks sharply."
+    ),
+]
+AllowShrinkOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-shrink",
+        help="Accept a Kolada catalogue (KPIs, municipalities, groups) that shrank sharply.",
+    ),
+]
+
+
+def _run_options(
+    base_url: str | None, database: Path, work_database: Path, goals: Path,
+    kpi: list[str] | None, kpi_group: list[str] | None, years: str | None, rate: float,
+    concurrency: int, full: bool, accept_drops: bool, allow_shrink: bool,
+) -> RunOptions:  # fmt: skip
+    """RunOptions from the command line, every path made absolute here and now."""
+    try:
+        parsed_years = parse_years(years) if years else None
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--years") from None
+    options = RunOptions(
+        work_database=work_database,
+        published_database=database,
+        client=ClientSettings(
+            base_url=base_url or DEFAULT_BASE_URL,
+            requests_per_second=rate or None,
+            max_concurrency=concurrency,
+        ),
+        goals_directory=goals,
+        force_full=full,
+        accept_drops=accept_drops,
+        allow_shrink=allow_shrink,
+        kpi_ids=tuple(kpi or ()),
+        kpi_group_ids=tuple(kpi_group or ()),
+    )
+    if parsed_years:
+        options = replace(options, years=parsed_years)
+    return options.resolved()
+
+
+def run_flow_once(options: RunOptions) -> None:
+    """Run the nightly flow once, reporting to a Prefect API that dies with this process."""
+    from flows.nightly import nightly  # Prefect is slow to import: only when needed
+    from flows.temporary_server import prefect_api_for_this_run
+
+    with prefect_api_for_this_run():
+        asyncio.run(nightly(**options.to_parameters()))
+
+
 @app.command()
 def run(
-    base_url: Annotated[
-        str | None,
-        typer.Option(
-            envvar=BASE_URL_ENVIRONMENT_VARIABLE,
-            help="Kolada v3 base URL (default: the live API).",
-        ),
-    ] = None,
-    database: Annotated[
-        Path, typer.Option(help="Published DuckDB file, replaced atomically after a good run.")
-    ] = DEFAULT_PUBLISHED_DATABASE,
-    work_database: Annotated[
-        Path, typer.Option(help="Work DuckDB file the run writes and keeps between runs.")
-    ] = DEFAULT_WORK_DATABASE,
-    goals: Annotated[
-        Path, typer.Option(help="Folder of goal-definition files (*.yaml).")
-    ] = DEFAULT_GOALS_DIRECTORY,
-    kpi: Annotated[list[str] | None, typer.Option(help="KPI id to fetch (repeatable).")] = None,
-    kpi_group: Annotated[
-        list[str] | None, typer.Option(help="KPI group id, e.g. GKPI118 (repeatable).")
-    ] = None,
-    years: Annotated[str | None, typer.Option(help="e.g. 2000-2025 (default: 25 years).")] = None,
-    rate: Annotated[float, typer.Option(help="Requests per second; 0 turns the limit off.")] = 5.0,
-    concurrency: Annotated[int, typer.Option(help="Requests in flight at most.")] = 4,
-    full: Annotated[
-        bool, typer.Option("--full", help="Load every KPI in full, not incrementally.")
-    ] = False,
-    accept_drops: Annotated[
-        bool,
-        typer.Option(
-            "--accept-drops", help="Replace stored values even when an answer shrinks sharply."
-        ),
-    ] = False,
+    base_url: BaseUrlOption = None,
+    database: DatabaseOption = DEFAULT_PUBLISHED_DATABASE,
+    work_database: WorkDatabaseOption = DEFAULT_WORK_DATABASE,
+    goals: GoalsOption = DEFAULT_GOALS_DIRECTORY,
+    kpi: KpiOption = None,
+    kpi_group: KpiGroupOption = None,
+    years: YearsOption = None,
+    rate: RateOption = 5.0,
+    concurrency: ConcurrencyOption = 4,
+    full: FullOption = False,
+    accept_drops: AcceptDropsOption = False,
+    allow_shrink: AllowShrinkOption = False,
     offline: Annotated[
         bool,
         typer.Option(help="Serve the built-in fake Kolada with SYNTHETIC data and use it."),
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
-    """Run the nightly flow once, without a Prefect server."""
+    """Run the nightly flow once, without a Prefect server of your own."""
     _configure_logging(verbose)
-    from flows.nightly import nightly  # Prefect is slow to import: only when needed
-
-    client_settings = ClientSettings(requests_per_second=rate or None, max_concurrency=concurrency)
-    options = RunOptions(
-        work_database=work_database,
-        published_database=database,
-        client=client_settings,
-        goals_directory=goals,
-        force_full=full,
-        accept_drops=accept_drops,
-        kpi_ids=tuple(kpi or ()),
-        kpi_group_ids=tuple(kpi_group or ()),
-    )
-    if years:
-        options = replace(options, years=parse_years(years))
+    options = _run_options(
+        base_url, database, work_database, goals, kpi, kpi_group, years, rate, concurrency,
+        full, accept_drops, allow_shrink,
+    )  # fmt: skip
     try:
         if offline:
             from kolada_goals.fake.offline import offline_run_options
 
             with offline_run_options(options) as offline_options:
-                asyncio.run(nightly(offline_options))
+                run_flow_once(offline_options)
         else:
-            if base_url:
-                options = _with_base_url(options, base_url)
-            asyncio.run(nightly(options))
+            run_flow_once(options)
     except KoladaGoalsError as error:
         print_error(console, str(error))
         console.print(f"The published database {options.published_database} is unchanged.")
@@ -136,11 +169,38 @@ def run(
 @app.command()
 def serve(
     cron: Annotated[str, typer.Option(help="Cron line, Europe/Stockholm time.")] = "0 3 * * *",
+    base_url: BaseUrlOption = None,
+    database: DatabaseOption = DEFAULT_PUBLISHED_DATABASE,
+    work_database: WorkDatabaseOption = DEFAULT_WORK_DATABASE,
+    goals: GoalsOption = DEFAULT_GOALS_DIRECTORY,
+    kpi: KpiOption = None,
+    kpi_group: KpiGroupOption = None,
+    years: YearsOption = None,
+    rate: RateOption = 5.0,
+    concurrency: ConcurrencyOption = 4,
+    full: FullOption = False,
+    accept_drops: AcceptDropsOption = False,
+    allow_shrink: AllowShrinkOption = False,
 ) -> None:
-    """Serve the nightly deployment on a Prefect server (PREFECT_API_URL must point at it)."""
+    """Serve the nightly deployment on a Prefect server (PREFECT_API_URL must point at it).
+    The options become the deployment's parameters, paths made absolute; each run can
+    change them in the UI or with `prefect deployment run --param`."""
+    from prefect.settings import PREFECT_API_URL
+
     from flows.deployment import serve_nightly
 
-    serve_nightly(cron)
+    if not PREFECT_API_URL.value():
+        print_error(
+            console,
+            "PREFECT_API_URL is not set: start a server (`prefect server start`) and "
+            "export PREFECT_API_URL=http://127.0.0.1:4200/api",
+        )
+        raise typer.Exit(2)
+    options = _run_options(
+        base_url, database, work_database, goals, kpi, kpi_group, years, rate, concurrency,
+        full, accept_drops, allow_shrink,
+    )  # fmt: skip
+    serve_nightly(options, cron)
 
 
 @app.command("fake-api")
@@ -150,16 +210,27 @@ def fake_api(
         typer.Option(help="Folder laid out like kolada-samples (v3_metadata/, data/*.csv)."),
     ] = None,
     synthetic: Annotated[
-        bool, typer.Option(help="Serve SYNTHETIC values (for --data's metadata, if given).")
+        bool,
+        typer.Option(
+            help="Serve SYNTHETIC values: for --data's metadata if given, else for the same "
+            "synthetic catalogue `run --offline` uses (invented KPIs, kommuner and groups "
+            "plus every id the goal files in --goals name)."
+        ),
     ] = False,
+    goals: Annotated[
+        Path, typer.Option(help="With --synthetic alone: goal files whose ids to serve.")
+    ] = DEFAULT_GOALS_DIRECTORY,
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8765,
     host: Annotated[str, typer.Option(help="A loopback address.")] = "127.0.0.1",
     faults: Annotated[
         Path | None, typer.Option(help='JSON list of fault rules, e.g. [{"kind": "rate_limit"}].')
     ] = None,
 ) -> None:
-    """Serve a fake Kolada v3 API on loopback, e.g. for `run --base-url`."""
+    """Serve a fake Kolada v3 API on loopback, e.g. for `run --base-url`: the real samples
+    with --data DIR, or SYNTHETIC data with --synthetic (the catalogue `run --offline`
+    serves, so the two can follow each other on one database)."""
     from kolada_goals.fake import FaultPlan, create_app, load_folder, serve, synthetic_dataset
+    from kolada_goals.fake.offline import offline_dataset
 
     if data is None and not synthetic:
         raise typer.BadParameter("give --data DIR, --synthetic, or both")
@@ -172,7 +243,7 @@ def fake_api(
                 folder.kpis, folder.municipalities, folder.municipality_groups, folder.kpi_groups
             )
         else:
-            dataset = synthetic_dataset()
+            dataset = offline_dataset(goals)
         plan = FaultPlan.from_file(faults) if faults else FaultPlan()
     except (OSError, ValueError) as error:
         print_error(console, str(error))
@@ -202,18 +273,17 @@ def demo(
     """Everything offline on SYNTHETIC data: fake Kolada, the nightly flow with the shipped goal
     definitions, the status tree and an HTML report."""
     _configure_logging(False)
-    from flows.nightly import nightly
     from kolada_goals.fake.offline import offline_run_options
 
     options = RunOptions(
         work_database=directory / "work" / "kolada_goals.duckdb",
         published_database=directory / "kolada_goals.duckdb",
         years=tuple(range(2012, 2026)),
-    )
+    ).resolved()
     console.print("[bold]Demo on SYNTHETIC data (not real Kolada values)[/bold]")
     try:
         with offline_run_options(options) as offline_options:
-            asyncio.run(nightly(offline_options))
+            run_flow_once(offline_options)
     except KoladaGoalsError as error:
         print_error(console, str(error))
         raise typer.Exit(1) from None
@@ -224,10 +294,6 @@ def demo(
         f"published database: {options.published_database}\n"
         f"try: kolada-goals status --kommun 2080 --database {options.published_database}"
     )
-
-
-def _with_base_url(options: RunOptions, base_url: str) -> RunOptions:
-    return replace(options, client=replace(options.client, base_url=base_url))
 
 
 def main() -> None:

@@ -191,8 +191,9 @@ def _check_not_shrunk(con: duckdb.DuckDBPyConnection, table: str, new_rows: int,
     if stored and new_rows < stored * MIN_KEPT_SHARE:
         raise CatalogueShrankError(
             f"{table}: Kolada now lists {new_rows} rows where {stored} are stored; "
-            "refusing to replace (kept the stored rows). Re-run later, or load with "
-            "allow_shrink if the shrinking is real.",
+            "refusing to replace (kept the stored rows). Re-run later, or, if the "
+            "shrinking is real, run once with `kolada-goals run --allow-shrink` (deployment "
+            "parameter allow_shrink).",
             url,
         )
 

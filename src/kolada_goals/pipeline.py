@@ -94,12 +94,15 @@ async def refresh_metadata(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
     entities: Iterable[str] = METADATA_ENTITIES,
+    allow_shrink: bool = False,
 ) -> dict[str, int]:
-    """Fetch and load every metadata entity; returns records per entity."""
+    """Fetch and load every metadata entity; returns records per entity. A catalogue that
+    shrinks sharply is refused unless `allow_shrink`."""
     counts: dict[str, int] = {}
     for entity in entities:
         url, records, fetched_at = await client.fetch_all(entity)
-        counts[entity] = load_metadata(con, MetadataBatch(run_id, entity, url, fetched_at, records))
+        batch = MetadataBatch(run_id, entity, url, fetched_at, records)
+        counts[entity] = load_metadata(con, batch, allow_shrink)
         log.info("metadata %s: %d records", entity, counts[entity])
     return counts
 
