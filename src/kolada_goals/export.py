@@ -1,5 +1,10 @@
 """Status tables for report authors: xlsx (traffic-light colours, frozen header, a sheet on
-the rule and sources), csv or parquet."""
+the rule and sources), csv or parquet.
+
+Titles, reasons and motivations come from Kolada and from the kommuner's goal files, so a
+cell may read `=HYPERLINK(...)`. No output turns such text into a formula: xlsx cells hold it
+as a string, csv cells get a leading apostrophe, parquet keeps typed columns as they are.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,10 @@ from kolada_goals.report import resolve_report
 from kolada_goals.sql_files import read_sql
 
 FORMATS = ("xlsx", "csv", "parquet")
+# Text that a spreadsheet reads as a formula when it opens a csv file (OWASP, CSV injection).
+CSV_FORMULA_START = r"^[=+\-@\t\r]"
+# xlsxwriter writes strings that look like formulas or URLs as formulas and links by default.
+XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
 STATUS_COLOURS = {"green": "#63BE7B", "yellow": "#FFEB84", "red": "#F8696B", "grey": "#D9D9D9"}
 ABOUT_ROWS = [
     ("Statusregel (standard)", "Grönt: målvärdet är nått eller värdet är i nivå med eller bättre "
@@ -60,14 +69,27 @@ def write_export(
     paths = [Path(f"{stem}-mal.{fmt}"), Path(f"{stem}-indikatorer.{fmt}")]
     for frame, path in zip((goals, indicators), paths, strict=True):
         if fmt == "csv":
-            frame.write_csv(path)
+            csv_safe(frame).write_csv(path)
         else:
             frame.write_parquet(path)
     return paths
 
 
+def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with every text cell that a spreadsheet would take for a formula prefixed with a
+    single quote, as OWASP recommends; numbers and other typed columns stay as they are."""
+    text_columns = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(
+        pl.when(pl.col(name).str.contains(CSV_FORMULA_START))
+        .then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name in text_columns
+    )
+
+
 def _write_xlsx(path: Path, goals: pl.DataFrame, indicators: pl.DataFrame) -> None:
-    with xlsxwriter.Workbook(str(path)) as book:
+    with xlsxwriter.Workbook(str(path), XLSX_OPTIONS) as book:
         header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         colours = {s: book.add_format({"bg_color": c}) for s, c in STATUS_COLOURS.items()}
         for name, frame in (("Mål", goals), ("Indikatorer", indicators)):
