@@ -123,3 +123,11 @@ def test_report_writes_one_html_file(database: Path, tmp_path: Path) -> None:
     code, output = invoke("report", "--kommun", "2080", "--year", "1990", "--out", str(out),
                           "--database", str(database))  # fmt: skip
     assert code == 1 and "1990" in output
+
+
+def test_messages_print_paths_literally(database: Path, tmp_path: Path) -> None:
+    out = tmp_path / "[/]dorotea [bold].xlsx"
+    code, output = invoke("export", "--kommun", "2425", "--year", "2023", "--format", "xlsx",
+                          "--out", str(out), "--database", str(database))  # fmt: skip
+    assert code == 0, output
+    assert f"wrote {out}" in output

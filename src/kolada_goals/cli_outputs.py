@@ -13,7 +13,7 @@ import typer
 from kolada_goals.errors import KoladaGoalsError
 from kolada_goals.publish import DEFAULT_PUBLISHED_DATABASE, DEFAULT_WORK_DATABASE
 from kolada_goals.sql_files import read_sql
-from kolada_goals.terminal import make_console, print_error
+from kolada_goals.terminal import literal_text, make_console, print_error
 
 console = make_console(stderr=True)
 out_console = make_console()
@@ -80,7 +80,7 @@ def export(
         except KoladaGoalsError as error:
             raise fail(str(error)) from None
     for path in paths:
-        console.print(f"wrote {path}")
+        console.print(literal_text(f"wrote {path}"))
 
 
 def report(
@@ -97,7 +97,7 @@ def report(
             path = write_report(con, kommun, out, mode, year)
         except KoladaGoalsError as error:
             raise fail(str(error)) from None
-    console.print(f"wrote {path}")
+    console.print(literal_text(f"wrote {path}"))
 
 
 def snapshot(
@@ -115,6 +115,8 @@ def snapshot(
         raise fail(str(error)) from None
     where = "published" if result.published else "stored; published with the next good run"
     console.print(
-        f"snapshot {result.label!r}: {result.indicator_rows} indicator rows, "
-        f"{result.goal_rows} goal rows ({where})"
+        literal_text(
+            f"snapshot {result.label!r}: {result.indicator_rows} indicator rows, "
+            f"{result.goal_rows} goal rows ({where})"
+        )
     )

@@ -7,6 +7,7 @@ when piped; in a terminal long lines fold softly, as the terminal itself would f
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import TextIO
 
@@ -31,3 +32,14 @@ def make_console(stderr: bool = False) -> Console:
 def print_error(console: Console, message: str) -> None:
     """`error: message`, the message printed literally (it may carry titles and paths)."""
     console.print(Text.assemble(("error:", "red"), " ", message))
+
+
+# C0 and C1 control characters: ESC starts terminal escape sequences, CR and BS overwrite.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def literal_text(value: object, style: str = "") -> Text:
+    """`value` as text that prints exactly as written: brackets are no markup, `:name:` is no
+    emoji, and control characters show as `\\xNN` instead of steering the terminal."""
+    shown = _CONTROL_CHARACTER.sub(lambda match: f"\\x{ord(match.group()):02x}", str(value))
+    return Text(shown, style=style)
