@@ -5,6 +5,9 @@ import pytest
 
 from kolada_goals.planner import (
     MAX_IDS_PER_SEGMENT,
+    DataRequest,
+    OuDataRequest,
+    RequestScope,
     balanced_chunks,
     lower_bound_requests,
     plan_data_requests,
@@ -94,3 +97,40 @@ def test_lower_bound_counts_full_pages() -> None:
 def test_empty_request_plans_nothing() -> None:
     plan = plan_data_requests([], KOMMUN_IDS, [2020])
     assert plan.requests == ()
+
+
+@pytest.mark.parametrize(
+    ("kpi_count", "municipality_count", "year_count"),
+    [(50, 312, 25), (5, 312, 1), (7, 30, 3), (3, 1, 8)],
+)
+def test_the_expected_records_of_the_requests_fill_the_expected_pages(
+    kpi_count: int, municipality_count: int, year_count: int
+) -> None:
+    """The client bounds each request's paging by its expected records: they must add up to
+    the pages the planner expects."""
+    plan = plan_data_requests(
+        kpis(kpi_count), KOMMUN_IDS[:municipality_count], range(2000, 2000 + year_count),
+        answer_rows_without_municipality=4000,
+    )  # fmt: skip
+    pages = sum(max(1, math.ceil(r.expected_records / 5000)) for r in plan.requests)
+    assert pages == plan.expected_pages
+
+
+def test_a_request_without_a_municipality_segment_expects_every_place() -> None:
+    plan = plan_data_requests(kpis(5), KOMMUN_IDS, [2020], answer_rows_without_municipality=3942)
+    assert plan.layout == "all_municipalities"
+    assert [r.expected_records for r in plan.requests] == [5 * 3942]
+    assert plan.requests[0].scope() == RequestScope(
+        frozenset(kpis(5)), None, frozenset({2020}), frozenset({"T", "K", "M"})
+    )
+
+
+def test_a_request_names_its_ids_as_its_scope() -> None:
+    request = DataRequest(("N00001", "N00002"), ("2425", "0180"), (2020, 2021, 2022))
+    assert request.expected_records == 12
+    assert request.scope() == RequestScope(
+        frozenset({"N00001", "N00002"}), frozenset({"0180", "2425"}), frozenset({2020, 2021, 2022})
+    )
+    ou_request = OuDataRequest(("N00001",), ("V15E242500101",), (2022,))
+    assert ou_request.expected_records == 1
+    assert ou_request.scope().place_ids == frozenset({"V15E242500101"})

@@ -12,8 +12,10 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, TypeVar
+
+from kolada_goals.ids import GENDERS
 
 MAX_IDS_PER_SEGMENT = 25
 MAX_PER_PAGE = 5000
@@ -27,12 +29,29 @@ Layout = Literal["by_municipality", "all_municipalities"]
 
 
 @dataclass(frozen=True)
+class RequestScope:
+    """The ids one request names: every record of its answer must lie within them.
+
+    Kolada answers every gender of a value, so a request names all three."""
+
+    kpi_ids: frozenset[str]
+    place_ids: frozenset[str] | None  # None: no place segment, every place Kolada lists
+    years: frozenset[int]
+    genders: frozenset[str] = frozenset(GENDERS)
+
+
+@dataclass(frozen=True)
 class DataRequest:
     """One request to /data: every KPI x municipality x year combination it names."""
 
     kpi_ids: tuple[str, ...]
     municipality_ids: tuple[str, ...] | None  # None: no municipality segment
     years: tuple[int, ...]
+    # How many places an answer without a municipality segment holds per KPI and year
+    # (every municipality and group Kolada lists): the planner's estimate.
+    places_without_municipality: int = field(
+        default=DEFAULT_ANSWER_ROWS_WITHOUT_MUNICIPALITY, compare=False
+    )
 
     def path(self) -> str:
         parts = ["data", "kpi", ",".join(self.kpi_ids)]
@@ -40,6 +59,21 @@ class DataRequest:
             parts += ["municipality", ",".join(self.municipality_ids)]
         parts += ["year", ",".join(str(year) for year in self.years)]
         return "/".join(parts)
+
+    def scope(self) -> RequestScope:
+        places = None if self.municipality_ids is None else frozenset(self.municipality_ids)
+        return RequestScope(frozenset(self.kpi_ids), places, frozenset(self.years))
+
+    @property
+    def expected_records(self) -> int:
+        """Records of the answer if every combination has data: Kolada sends at most one
+        record per KPI, place and year."""
+        places = (
+            self.places_without_municipality
+            if self.municipality_ids is None
+            else len(self.municipality_ids)
+        )
+        return len(self.kpi_ids) * places * len(self.years)
 
 
 @dataclass(frozen=True)
@@ -61,6 +95,15 @@ class OuDataRequest:
                 ",".join(str(year) for year in self.years),
             ]
         )
+
+    def scope(self) -> RequestScope:
+        return RequestScope(frozenset(self.kpi_ids), frozenset(self.ou_ids), frozenset(self.years))
+
+    @property
+    def expected_records(self) -> int:
+        """Records of the answer if every combination has data (at most one per KPI, unit
+        and year)."""
+        return len(self.kpi_ids) * len(self.ou_ids) * len(self.years)
 
 
 @dataclass(frozen=True)
@@ -183,7 +226,7 @@ def plan_data_requests(
     )
     if all_cost < by_cost:
         requests = tuple(
-            DataRequest(kpi_chunk, None, year_chunk)
+            DataRequest(kpi_chunk, None, year_chunk, answer_rows_without_municipality)
             for kpi_chunk, year_chunk in itertools.product(
                 balanced_chunks(kpis, k_all), balanced_chunks(wanted_years, y_all)
             )
