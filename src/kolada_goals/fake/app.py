@@ -10,7 +10,7 @@ answering every municipality and every group.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from kolada_goals.fake.dataset import DenseAnswer, FakeDataset, Record
@@ -97,8 +97,14 @@ def _envelope(request: Request, records: Sequence[Record], fault: Fault | None) 
     next_url = _page_url(request, page + 1) if has_next else None
     if fault is not None and fault.kind == "loop":
         next_url = str(request.url)
+    if fault is not None and fault.kind == "endless":
+        next_url = _page_url(request, page + 1)
+    if fault is not None and fault.kind == "foreign_next_url":
+        next_url = fault.next_url
     values: list[Record] | orjson.Fragment
-    if isinstance(records, DenseAnswer) and (fault is None or fault.kind != "bad_record"):
+    if start >= len(records):
+        values = []  # a page past the end
+    elif isinstance(records, DenseAnswer) and (fault is None or fault.kind != "bad_record"):
         values = orjson.Fragment(b"[" + records.page_json(start, stop) + b"]")
     else:
         values = list(records[start:stop])
@@ -211,7 +217,33 @@ async def _answer(state: FakeState, request: Request, fault: Fault | None) -> Re
     body = orjson.dumps(payload)
     if fault is not None and fault.kind == "truncated":
         body = body[: len(body) // 2]
+    if fault is not None and fault.kind in ("oversized", "drip"):
+        return StreamingResponse(
+            _streamed(request, body, fault), 200, media_type="application/json"
+        )
     return Response(body, 200, media_type="application/json")
+
+
+async def _streamed(request: Request, body: bytes, fault: Fault) -> AsyncIterator[bytes]:
+    """The body in pieces, without a Content-Length: dripping `chunk_bytes` at a time, or
+    padded with whitespace (still valid JSON) to `size_bytes`, made as it is sent and only
+    while the client is still there."""
+    if fault.kind == "drip":
+        pieces = [body[i : i + fault.chunk_bytes] for i in range(0, len(body), fault.chunk_bytes)]
+    else:
+        pieces = [body]
+    for index, piece in enumerate(pieces):
+        if index:
+            await asyncio.sleep(fault.seconds)
+        fault.sent_bytes += len(piece)
+        yield piece
+    padding = b" " * 2**16
+    while fault.kind == "oversized" and fault.sent_bytes < fault.size_bytes:
+        if await request.is_disconnected():
+            return
+        piece = padding[: fault.size_bytes - fault.sent_bytes]
+        fault.sent_bytes += len(piece)
+        yield piece
 
 
 def _oudata(state: FakeState, segments: list[str]) -> list[Record]:

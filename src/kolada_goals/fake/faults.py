@@ -19,10 +19,23 @@ FaultKind = Literal[
     "truncated",  # a valid body cut off half way
     "malformed",  # a body that is not JSON at all
     "loop",  # next_url points back at the same page
+    "endless",  # next_url asks for the next page number, past the end and forever
+    "foreign_next_url",  # next_url is `next_url`, e.g. on another host
+    "oversized",  # the body is padded with whitespace to `size_bytes`, streamed
+    "drip",  # the body is streamed `chunk_bytes` at a time, `seconds` apart
     "no_values",  # an envelope without `values`
     "bad_record",  # the first record broken as `bad_record` says
 ]
-BadRecord = Literal["unknown_gender", "period_not_integer", "bad_kpi_id", "bad_municipality_id"]
+BadRecord = Literal[
+    "unknown_gender",
+    "period_not_integer",
+    "bad_kpi_id",
+    "bad_municipality_id",
+    # Well-formed ids and years that the request did not name:
+    "foreign_kpi",
+    "foreign_municipality",
+    "foreign_period",
+]
 FAULT_KINDS: tuple[str, ...] = FaultKind.__args__  # type: ignore[attr-defined]
 
 
@@ -35,7 +48,11 @@ class Fault:
     retry_after: float = 1.0
     seconds: float = 5.0
     bad_record: BadRecord = "unknown_gender"
+    next_url: str = ""
+    size_bytes: int = 0
+    chunk_bytes: int = 64
     used: int = field(default=0, compare=False)
+    sent_bytes: int = field(default=0, compare=False)  # of streamed bodies, as sent
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -73,6 +90,12 @@ def break_record(record: dict[str, object], how: BadRecord) -> dict[str, object]
         broken["period"] = f"{record['period']}a"
     elif how == "bad_kpi_id":
         broken["kpi"] = "BAD1"
-    else:
+    elif how == "bad_municipality_id":
         broken["municipality"] = "24250"
+    elif how == "foreign_kpi":
+        broken["kpi"] = "N99999"
+    elif how == "foreign_municipality":
+        broken["municipality"] = "9999"
+    else:
+        broken["period"] = 1851
     return broken
