@@ -3,7 +3,10 @@
 Politeness: at most `requests_per_second` (default 5) and `max_concurrency` requests in
 flight. Retries: only 429, 5xx, connection errors, timeouts and cut-off bodies, with
 exponential backoff that honours Retry-After. Paging: follows `next_url` until it is null
-or empty, and fails on a next_url it has already visited.
+or empty, only within the base URL (its scheme, host, port and path), and fails on a
+next_url it has already visited or after more pages than the request can fill. Bounds:
+every request, body included, ends within `timeout_seconds`, and a body may hold at most
+`max_body_bytes`.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
+import math
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
@@ -32,6 +36,7 @@ from tenacity import (
 from kolada_goals.errors import (
     KoladaError,
     KoladaHTTPError,
+    KoladaLimitError,
     KoladaPagingError,
     KoladaResponseError,
 )
@@ -47,12 +52,16 @@ class ClientSettings:
     base_url: str = DEFAULT_BASE_URL
     requests_per_second: float | None = 5.0  # None: no rate limit
     max_concurrency: int = 4
-    timeout_seconds: float = 60.0
+    timeout_seconds: float = 60.0  # per request attempt, from sending to the body's end
     max_attempts: int = 6
     backoff_initial_seconds: float = 1.0
     backoff_max_seconds: float = 60.0
     per_page: int = 5000
-    max_pages_per_request: int = 100_000
+    # A page of 5000 value records is about 1-2 MB, 5000 KPIs of the catalogue about 4 MB.
+    max_body_bytes: int = 64 * 2**20
+    # Requests without the planner's estimate (metadata) are bounded as if they could hold
+    # this many records: the largest entity, ou, lists about 35,000.
+    max_records_without_estimate: int = 500_000
     user_agent: str = "kolada-goals (+https://github.com/kolada-goals/kolada-goals)"
 
 
@@ -112,6 +121,43 @@ def _start(body: bytes) -> str:
     return body[:200].decode("utf-8", errors="replace")
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: httpx.URL) -> tuple[str, bytes, str, int | None]:
+    return url.scheme, url.userinfo, url.host, url.port or _DEFAULT_PORTS.get(url.scheme)
+
+
+def _path_without_query(url: httpx.URL) -> bytes:
+    return url.raw_path.split(b"?", 1)[0]
+
+
+def is_within(base_url: str, url: str) -> bool:
+    """`url` lies under `base_url`: the same scheme, user, host and port, and a path below
+    the base path, both as sent (percent-encoded) and as decoded, without dot segments a
+    server could resolve above it."""
+    try:
+        base, candidate = httpx.URL(base_url), httpx.URL(url)
+    except (httpx.InvalidURL, TypeError):
+        return False
+    if not candidate.is_absolute_url or _origin(candidate) != _origin(base):
+        return False
+    prefix = _path_without_query(base).rstrip(b"/") + b"/"
+    return (
+        _path_without_query(candidate).startswith(prefix)
+        and candidate.path.startswith(prefix.decode("ascii", errors="replace"))
+        and not {".", ".."} & set(candidate.path.split("/"))
+    )
+
+
+def page_limit(expected_records: int, per_page: int) -> int:
+    """Most pages one request may take. Twice the pages its expected records fill, plus two:
+    the estimate for an answer without a municipality segment comes from the metadata
+    fetched earlier (its groups may grow), the rest are upper bounds, and the two cover
+    rounding and an empty last page. Anything past that is paging that never ends."""
+    return 2 * math.ceil(expected_records / per_page) + 2
+
+
 class _RetryableError(Exception):
     """A failure worth another attempt; carries the error to raise when attempts run out."""
 
@@ -160,6 +206,8 @@ class KoladaClient:
     async def __aenter__(self) -> KoladaClient:
         self._http = httpx.AsyncClient(
             transport=self._transport,
+            # A redirect would lead anywhere: it fails as an HTTP status instead.
+            follow_redirects=False,
             timeout=httpx.Timeout(self.settings.timeout_seconds),
             headers={"User-Agent": self.settings.user_agent, "Accept": "application/json"},
             limits=httpx.Limits(max_connections=self.settings.max_concurrency),
@@ -217,33 +265,61 @@ class KoladaClient:
     ) -> Envelope[Values]:
         if self._http is None:
             raise RuntimeError("KoladaClient must be used as an async context manager")
+        seconds = self.settings.timeout_seconds
         async with self._semaphore:
             if self._limiter is not None:
                 await self._limiter.acquire()
             self.stats.requests += 1
             try:
-                # The overall deadline also bounds transports without their own timeouts.
-                response = await asyncio.wait_for(
-                    self._http.get(url), timeout=self.settings.timeout_seconds
-                )
+                # The deadline covers the whole request, body included: httpx's own timeouts
+                # apply to each read, which a body dripping in slowly never exceeds.
+                async with asyncio.timeout(seconds):
+                    response, body = await self._read(self._http, url)
             except (httpx.TimeoutException, TimeoutError) as error:
-                raise _RetryableError(KoladaError(f"timed out: {error!r}", url)) from error
+                raise _RetryableError(
+                    KoladaError(f"timed out (limit {seconds} s per request): {error!r}", url)
+                ) from error
             except httpx.TransportError as error:
                 raise _RetryableError(KoladaError(f"connection failed: {error!r}", url)) from error
         status = response.status_code
         if status == 429 or status >= 500:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            raise _RetryableError(KoladaHTTPError(status, url, response.content), retry_after)
+            raise _RetryableError(KoladaHTTPError(status, url, body), retry_after)
         if status != 200:
-            raise KoladaHTTPError(status, url, response.content)
+            raise KoladaHTTPError(status, url, body)
         try:
             # In a thread: decoding a page takes milliseconds, and pyarrow's decoder runs
             # without the GIL beside the event loop and DuckDB.
-            return await asyncio.to_thread(decode, response.content, url)
+            return await asyncio.to_thread(decode, body, url)
         except MalformedBodyError as error:
             # Cut-off bodies are usually transient; a persistently malformed one fails after
             # the last attempt.
             raise _RetryableError(error) from error
+
+    async def _read(self, http: httpx.AsyncClient, url: str) -> tuple[httpx.Response, bytes]:
+        """The response and its body, read as it streams in and refused past max_body_bytes
+        (before reading when the declared length is already too large)."""
+        limit = self.settings.max_body_bytes
+        async with http.stream("GET", url) as response:
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise KoladaLimitError(
+                    f"body of {int(declared)} bytes announced, more than the limit of {limit} "
+                    "(max_body_bytes); not read",
+                    url,
+                )
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise KoladaLimitError(
+                        f"body larger than the limit of {limit} bytes (max_body_bytes); "
+                        "stopped reading",
+                        url,
+                    )
+                chunks.append(chunk)
+        return response, b"".join(chunks)
 
     def iter_pages(
         self, path: str, params: Mapping[str, str | int] | None = None
@@ -256,30 +332,47 @@ class KoladaClient:
         path: str,
         params: Mapping[str, str | int] | None,
         decode: Callable[[bytes, str], Envelope[Values]],
+        expected_records: int | None = None,
     ) -> AsyncIterator[Page[Values]]:
-        """Every page of one request, each decoded by `decode`, following next_url."""
+        """Every page of one request, each decoded by `decode`, following next_url within
+        the base URL. `expected_records` (the planner's estimate; by default
+        max_records_without_estimate) bounds the number of pages."""
         query: dict[str, str | int] = {"per_page": self.settings.per_page, **(params or {})}
         first_url = self.url(path, query)
+        records = self.settings.max_records_without_estimate
+        most_pages = page_limit(
+            records if expected_records is None else expected_records, int(query["per_page"])
+        )
         url: str | None = first_url
         visited: set[str] = set()
         page_number = 0
         while url:
             if url in visited:
                 raise KoladaPagingError(f"next_url loops back to a visited page: {url}", first_url)
-            if page_number >= self.settings.max_pages_per_request:
+            if page_number >= most_pages:
                 raise KoladaPagingError(
-                    f"more than {self.settings.max_pages_per_request} pages", first_url
+                    f"still a next_url after {page_number} pages, the most a request of "
+                    f"{records if expected_records is None else expected_records} records "
+                    f"may take; next_url: {url}",
+                    first_url,
                 )
             visited.add(url)
             envelope = await self.get_page(url, decode)
             page_number += 1
+            next_url = envelope.next_url
+            if next_url is not None and not is_within(self.settings.base_url, next_url):
+                raise KoladaPagingError(
+                    f"next_url {next_url} leaves the base URL {self.settings.base_url} "
+                    "(scheme, host, port and path must stay); not followed",
+                    url,
+                )
             self.stats.pages += 1
             self.stats.records += envelope.record_count
             yield Page(
                 first_url, url, page_number, envelope.values, envelope.record_count,
                 datetime.now(UTC),
             )  # fmt: skip
-            url = envelope.next_url
+            url = next_url
 
     async def fetch_all(
         self, path: str, params: Mapping[str, str | int] | None = None
@@ -309,5 +402,7 @@ __all__ = [
     "Page",
     "decode_envelope",
     "from_date_param",
+    "is_within",
+    "page_limit",
     "parse_retry_after",
 ]

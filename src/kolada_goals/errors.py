@@ -44,7 +44,11 @@ class KoladaResponseError(KoladaError):
 
 
 class KoladaPagingError(KoladaError):
-    """next_url leads somewhere already visited, or paging never ends."""
+    """next_url leads somewhere already visited, away from Kolada, or paging never ends."""
+
+
+class KoladaLimitError(KoladaResponseError):
+    """An answer goes past a limit the client sets, e.g. a body too large to read."""
 
 
 class KoladaRecordError(KoladaError):
