@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from kolada_goals import pipeline
-from kolada_goals.client import ClientSettings, KoladaClient
+from kolada_goals.client import ClientSettings, KoladaClient, page_limit
 from kolada_goals.errors import UnknownKpiError
 from kolada_goals.fake import (
     FakeDataset,
@@ -29,8 +29,8 @@ pytestmark = pytest.mark.anyio
 SAMPLE_CSV = "data/vasterbotten_9kpis_1994-2022_long.csv"
 
 
-def client_for(dataset: FakeDataset, faults: Sequence[Fault] = ()) -> KoladaClient:
-    app = create_app(dataset, FaultPlan(list(faults)))
+def client_for(dataset: FakeDataset, faults: Sequence[Fault] = (), app: Any = None) -> KoladaClient:
+    app = app or create_app(dataset, FaultPlan(list(faults)))
     settings = ClientSettings(
         base_url="http://kolada.test/v3",
         requests_per_second=None,
@@ -217,3 +217,73 @@ def dataset_day() -> Any:
     from datetime import date
 
     return date(2026, 11, 1)
+
+
+def hostile_setup() -> tuple[FakeDataset, list[str], list[int], list[str]]:
+    dataset = synthetic_dataset()
+    kpis = [k["id"] for k in dataset.kpis[:5]]
+    return dataset, kpis, list(range(2011, 2021)), dataset.municipality_ids()[:60]
+
+
+@pytest.mark.parametrize(
+    ("how", "column", "foreign"),
+    [
+        ("foreign_municipality", "municipality_id", "9999"),
+        ("foreign_period", "period", 1851),
+        ("foreign_kpi", "kpi_id", "N99999"),
+    ],
+)
+async def test_a_record_outside_its_request_fails_the_slice_and_is_never_stored(
+    con: duckdb.DuckDBPyConnection, how: str, column: str, foreign: object
+) -> None:
+    dataset, kpis, years, places = hostile_setup()
+    async with client_for(dataset) as client:
+        await pipeline.refresh_metadata(client, con, "run")
+    target = pipeline.plan_values(con, kpis, years, places).requests[-1]
+    faults = [Fault("bad_record", path_contains=target.path(), bad_record=how)]  # type: ignore[arg-type]
+    async with client_for(dataset, faults) as client:
+        with pytest.raises(IngestFailedError, match="1 of") as caught:
+            await pipeline.load_values(client, con, "run", kpis, years, places)
+    [failure] = caught.value.result.failed
+    assert failure.path == target.path()
+    assert "was not asked for" in failure.error and target.path() in failure.error
+    for table in ("raw_kpi_value", "hist_kpi_value"):
+        stored = con.execute(
+            f"select count(*) from {table} where {column} = ?", [foreign]
+        ).fetchone()
+        assert stored == (0,)
+    assert con.execute("select count(*) from core_kpi_value").fetchone()[0] > 0
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault("foreign_next_url", next_url="http://127.0.0.2/v3/data/kpi/N00001/year/2020"),
+        Fault("endless", times=None),
+    ],
+    ids=["foreign-next-url", "endless"],
+)
+async def test_paging_away_or_without_end_fails_the_slice(
+    con: duckdb.DuckDBPyConnection, fault: Fault
+) -> None:
+    dataset, kpis, years, places = hostile_setup()
+    async with client_for(dataset) as client:
+        await pipeline.refresh_metadata(client, con, "run")
+    plan = pipeline.plan_values(con, kpis, years, places)
+    target = plan.requests[-1]
+    fault.path_contains = target.path()
+    app = create_app(dataset, FaultPlan([fault]))
+    async with client_for(dataset, app=app) as client:
+        with pytest.raises(IngestFailedError, match="1 of") as caught:
+            await pipeline.load_values(client, con, "run", kpis, years, places)
+    [failure] = caught.value.result.failed
+    assert failure.path == target.path()
+    requested = [r for r in app.state.fake.requests if r.path == f"/v3/{target.path()}"]
+    if fault.kind == "endless":
+        assert "still a next_url after" in failure.error
+        assert len(requested) == page_limit(target.expected_records, 5000)
+    else:
+        assert "leaves the base URL" in failure.error
+        # Nothing was sent to the other host: the fake would have seen it.
+        assert len(app.state.fake.requests) == len(plan.requests)
+        assert "127.0.0.2" in failure.error

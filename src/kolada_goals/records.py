@@ -1,8 +1,10 @@
 """Decode Kolada data pages into columns, checking every record against Kolada's shape.
 
 A data record is `{"kpi", "municipality" | "ou", "period", "values": [{"gender", "count",
-"status", "value", "isdeleted"}]}`. Anything else raises KoladaRecordError naming the
-URL, the record's position on the page and the record itself: nothing is guessed.
+"status", "value", "isdeleted"}]}`, and lies in the scope of its request: a KPI, place,
+year and gender the request named (a request without a place segment names every place of
+Kolada's id forms). Anything else raises KoladaRecordError naming the URL, the record's
+position on the page and the record itself: nothing is guessed.
 
 Two decoders, one verdict: pyarrow reads a page straight into columns (without the GIL)
 and vectorised checks accept it only when everything is plainly as expected. Whatever
@@ -13,7 +15,7 @@ the error message, so both paths accept and refuse the same pages.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -24,8 +26,17 @@ import pyarrow.json as pa_json
 from kolada_goals.client import Envelope, decode_envelope
 from kolada_goals.errors import KoladaRecordError
 from kolada_goals.ids import GENDERS, KPI_ID, MUNICIPALITY_GROUP_ID, MUNICIPALITY_ID, OU_ID
+from kolada_goals.planner import RequestScope
 
 Place = Literal["municipality", "ou"]
+
+# The id forms of ids.py for pyarrow's regular expressions (RE2). RE2's \d is ASCII only, so
+# it accepts no more than Python's re: what it refuses goes to the record checks, which decide.
+_KPI_FORM = f"^(?:{KPI_ID.pattern})$"
+_PLACE_FORMS: dict[Place, str] = {
+    "municipality": f"^(?:{MUNICIPALITY_ID.pattern}|{MUNICIPALITY_GROUP_ID.pattern})$",
+    "ou": f"^(?:{OU_ID.pattern})$",
+}
 
 VALUE_ARROW_SCHEMA = pa.schema(
     [
@@ -85,9 +96,15 @@ def _fail(url: str, index: int, record: Any, problem: str) -> KoladaRecordError:
     return KoladaRecordError(problem, url, index, record)
 
 
+def _named(ids: Iterable[object]) -> str:
+    """The ids a request named, shortly, for error messages."""
+    shown = sorted(str(id_) for id_ in ids)
+    return ", ".join(shown[:10]) + (" …" if len(shown) > 10 else "")
+
+
 def _check_ids(
-    url: str, index: int, record: dict[str, Any], place: Place,
-    requested_kpis: Collection[str] | None, known: set[tuple[str, str]],
+    url: str, index: int, record: dict[str, Any], place: Place, scope: RequestScope | None,
+    known: set[tuple[str, str]],
 ) -> None:  # fmt: skip
     """Check a record's KPI and place ids; ids already seen on the page pass at once."""
     kpi_id = record.get("kpi")
@@ -96,10 +113,19 @@ def _check_ids(
         return
     if not isinstance(kpi_id, str) or KPI_ID.fullmatch(kpi_id) is None:
         raise _fail(url, index, record, f"kpi id {kpi_id!r} is not of the form N##### or U#####")
-    if requested_kpis is not None and kpi_id not in requested_kpis:
-        raise _fail(url, index, record, f"kpi id {kpi_id!r} was not asked for")
+    if scope is not None and kpi_id not in scope.kpi_ids:
+        raise _fail(
+            url, index, record,
+            f"kpi id {kpi_id!r} was not asked for (the request names {_named(scope.kpi_ids)})",
+        )  # fmt: skip
     if not _check_place(place, place_id):
         raise _fail(url, index, record, f"{place} id {place_id!r} is not of a valid form")
+    if scope is not None and scope.place_ids is not None and place_id not in scope.place_ids:
+        raise _fail(
+            url, index, record,
+            f"{place} id {place_id!r} was not asked for "
+            f"(the request names {_named(scope.place_ids)})",
+        )  # fmt: skip
     known.add((kpi_id, place_id))  # type: ignore[arg-type]  # checked above
 
 
@@ -107,9 +133,10 @@ def flatten_records(
     records: list[Any],
     url: str,
     place: Place = "municipality",
-    requested_kpis: Collection[str] | None = None,
+    scope: RequestScope | None = None,
 ) -> ValueColumns:
-    """Every value of the records of one page, checked record by record.
+    """Every value of the records of one page, checked record by record, and against the
+    scope of the request when one is given (else only the forms of ids are checked).
 
     Exact type tests (a bool is not a number here); ids checked once per page."""
     columns = ValueColumns()
@@ -120,12 +147,17 @@ def flatten_records(
     for index, record in enumerate(records):
         if type(record) is not dict:
             raise _fail(url, index, record, "record is not an object")
-        _check_ids(url, index, record, place, requested_kpis, known_ids)
+        _check_ids(url, index, record, place, scope, known_ids)
         kpi_id = record["kpi"]
         place_id = record[place]
         period = record.get("period")
         if type(period) is not int:
             raise _fail(url, index, record, f"period {period!r} is not an integer")
+        if scope is not None and period not in scope.years:
+            raise _fail(
+                url, index, record,
+                f"period {period} was not asked for (the request names {_named(scope.years)})",
+            )  # fmt: skip
         entries = record.get("values")
         if type(entries) is not list:
             raise _fail(url, index, record, "`values` is missing or not a list")
@@ -136,6 +168,8 @@ def flatten_records(
             gender = item.get("gender")
             if gender not in GENDERS:
                 raise _fail(url, index, record, f"unknown gender {gender!r} (expected T, K or M)")
+            if scope is not None and gender not in scope.genders:
+                raise _fail(url, index, record, f"gender {gender!r} was not asked for")
             if gender in seen_genders:
                 raise _fail(url, index, record, f"gender {gender!r} appears twice")
             seen_genders += gender
@@ -179,25 +213,28 @@ def decode_value_page(
     body: bytes,
     page_url: str,
     place: Place = "municipality",
-    requested_kpis: Collection[str] | None = None,
+    scope: RequestScope | None = None,
 ) -> Envelope[pa.Table]:
     """The values of one data page as a VALUE_ARROW_SCHEMA table, with the next page's URL.
+    Every record must lie in `scope`, the ids the request named (None: any ids of Kolada's
+    forms).
 
     Raises MalformedBodyError (worth a retry), KoladaResponseError or KoladaRecordError."""
-    fast = decode_plain_page(body, place, requested_kpis)
+    fast = decode_plain_page(body, place, scope)
     if fast is not None:
         return fast
     envelope = decode_envelope(body, page_url)
-    columns = flatten_records(envelope.values, page_url, place, requested_kpis)
+    columns = flatten_records(envelope.values, page_url, place, scope)
     return Envelope(columns.to_arrow(), envelope.record_count, envelope.next_url)
 
 
 def decode_plain_page(
-    body: bytes, place: Place, requested_kpis: Collection[str] | None
+    body: bytes, place: Place, scope: RequestScope | None
 ) -> Envelope[pa.Table] | None:
-    """Decode a page with pyarrow when it is plainly well formed; None when anything is not
-    (malformed JSON, a missing or null field, an unexpected type, a bad id or gender), so
-    that flatten_records decides and explains."""
+    """Decode a page with pyarrow when it is plainly well formed and in scope; None when
+    anything is not (malformed JSON, a missing or null field, an unexpected type, a bad id
+    or gender, an id the request did not name), so that flatten_records decides and
+    explains."""
     try:
         envelope = pa_json.read_json(
             io.BytesIO(body),
@@ -205,13 +242,13 @@ def decode_plain_page(
             read_options=pa_json.ReadOptions(use_threads=False, block_size=len(body) + 1),
             parse_options=pa_json.ParseOptions(newlines_in_values=True),
         )
-        return _plain_values(envelope, place, requested_kpis)
+        return _plain_values(envelope, place, scope)
     except (pa.ArrowException, ValueError):
         return None
 
 
 def _plain_values(
-    envelope: pa.Table, place: Place, requested_kpis: Collection[str] | None
+    envelope: pa.Table, place: Place, scope: RequestScope | None
 ) -> Envelope[pa.Table] | None:
     if envelope.num_rows != 1 or "values" not in envelope.column_names:
         return None
@@ -234,7 +271,8 @@ def _plain_values(
         or place_ids is None
         or periods is None
         or entry_lists is None
-        or not _ids_are_valid(kpi_ids, place_ids, place, requested_kpis)
+        or not _ids_are_valid(kpi_ids, place_ids, place, scope)
+        or not (scope is None or _all_in(periods, pa.array(sorted(scope.years), pa.int64())))
     ):
         return None
     entries = entry_lists.flatten()
@@ -255,6 +293,8 @@ def _plain_values(
     gender_codes = pc.index_in(genders, value_set=pa.array(GENDERS))
     if gender_codes.null_count:
         return None  # an unknown gender
+    if scope is not None and not _all_in(genders, pa.array(sorted(scope.genders), pa.string())):
+        return None
     # A gender twice in one record repeats a (record, gender) key.
     keys = pc.add(pc.multiply(parents.cast(pa.int64()), 4), gender_codes.cast(pa.int64()))
     if pc.count_distinct(keys).as_py() != len(keys):
@@ -306,12 +346,26 @@ def _is_number(data_type: pa.DataType) -> bool:
     return bool(pa.types.is_float64(data_type) or pa.types.is_int64(data_type))
 
 
+def _all_in(array: pa.Array, named: pa.Array) -> bool:
+    """Every element of `array` is one of `named` (vectorised)."""
+    return bool(pc.all(pc.is_in(array, value_set=named), min_count=0).as_py())
+
+
+def _all_match(array: pa.Array, pattern: str) -> bool:
+    return bool(pc.all(pc.match_substring_regex(array, pattern), min_count=0).as_py())
+
+
 def _ids_are_valid(
-    kpi_ids: pa.Array, place_ids: pa.Array, place: Place, requested_kpis: Collection[str] | None
+    kpi_ids: pa.Array, place_ids: pa.Array, place: Place, scope: RequestScope | None
 ) -> bool:
-    for kpi_id in pc.unique(kpi_ids).to_pylist():
-        if KPI_ID.fullmatch(kpi_id) is None:
-            return False
-        if requested_kpis is not None and kpi_id not in requested_kpis:
-            return False
-    return all(_check_place(place, place_id) for place_id in pc.unique(place_ids).to_pylist())
+    """Every id is of its form and, with a scope, one the request named; checked on the
+    distinct ids of the page."""
+    kpis = pc.unique(kpi_ids)
+    places = pc.unique(place_ids)
+    if not (_all_match(kpis, _KPI_FORM) and _all_match(places, _PLACE_FORMS[place])):
+        return False
+    if scope is None:
+        return True
+    return _all_in(kpis, pa.array(sorted(scope.kpi_ids), pa.string())) and (
+        scope.place_ids is None or _all_in(places, pa.array(sorted(scope.place_ids), pa.string()))
+    )

@@ -552,20 +552,24 @@ _Event = _PageDone | _SliceDone | _SliceFailed
 
 async def _fetch_slices(
     client: KoladaClient,
-    pending: asyncio.Queue[Slice],
+    pending: asyncio.Queue[tuple[Slice, ValueRequest]],
     events: asyncio.Queue[_Event],
     since: date | None,
 ) -> None:
     params = from_date_param(since)
     while True:
         try:
-            piece = pending.get_nowait()
+            piece, request = pending.get_nowait()
         except asyncio.QueueEmpty:
             return
         place: Literal["municipality", "ou"] = "ou" if piece.route == "oudata" else "municipality"
-        decode = partial(decode_value_page, place=place, requested_kpis=frozenset(piece.kpi_ids))
+        # Every record must lie in what the request named; paging is bounded by its size.
+        decode = partial(decode_value_page, place=place, scope=request.scope())
+        pages = client.iter_decoded_pages(
+            piece.path, params, decode, expected_records=request.expected_records
+        )
         try:
-            async for page in client.iter_decoded_pages(piece.path, params, decode):
+            async for page in pages:
                 await events.put(_PageDone(piece, page))
         except Exception as error:  # every failure is reported per slice, none is dropped
             await events.put(_SliceFailed(piece, error))
@@ -587,9 +591,9 @@ async def ingest_values(
     if not requests:
         return result
     writer = ValueWriter(con, run_id, accept_drops)
-    pending: asyncio.Queue[Slice] = asyncio.Queue()
+    pending: asyncio.Queue[tuple[Slice, ValueRequest]] = asyncio.Queue()
     for slice_id, request in enumerate(requests):
-        pending.put_nowait(Slice.of(slice_id, request, is_changes=since is not None))
+        pending.put_nowait((Slice.of(slice_id, request, is_changes=since is not None), request))
     workers = min(client.settings.max_concurrency, len(requests))
     # Bounded: fetching waits for the writer, so memory stays flat whatever the total.
     events: asyncio.Queue[_Event] = asyncio.Queue(maxsize=2 * workers)
