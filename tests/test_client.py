@@ -295,6 +295,7 @@ async def test_a_body_announced_over_the_size_limit_is_not_read() -> None:
     assert FIRST_URL in str(caught.value)
 
 
+@pytest.mark.slow
 async def test_reading_stops_at_the_size_limit() -> None:
     """On loopback the fake sends a streamed body only as fast as the client reads it."""
     oversized = Fault("oversized", size_bytes=96 * 2**20)
@@ -309,6 +310,7 @@ async def test_reading_stops_at_the_size_limit() -> None:
     assert oversized.sent_bytes < 32 * 2**20
 
 
+@pytest.mark.slow
 async def test_a_body_dripping_in_hits_the_deadline_of_the_whole_request() -> None:
     """Each piece arrives well within httpx's read timeout; the whole body would take 2 s."""
     drip = Fault("drip", chunk_bytes=16, seconds=0.05, times=None)
