@@ -3,6 +3,7 @@ samples; and their clear refusals of bad arguments."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -131,3 +132,14 @@ def test_messages_print_paths_literally(database: Path, tmp_path: Path) -> None:
                           "--out", str(out), "--database", str(database))  # fmt: skip
     assert code == 0, output
     assert f"wrote {out}" in output
+
+
+def test_snapshot_prints_its_label_literally(database: Path, tmp_path: Path) -> None:
+    work, published = tmp_path / "work.duckdb", tmp_path / "it's published.duckdb"
+    shutil.copy(database, work)
+    shutil.copy(database, published)
+    label = "Delår [/] [bold]"
+    code, output = invoke("snapshot", "--label", label, "--database", str(published),
+                          "--work-database", str(work))  # fmt: skip
+    assert code == 0, output
+    assert f"snapshot {label!r}: " in output

@@ -4,6 +4,8 @@ moment: the rows the published database shows now."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +18,12 @@ from kolada_goals.sql_files import parameters_used, read_sql, sql_statements
 from kolada_goals.warehouse import connect
 
 logger = logging.getLogger(__name__)
+
+# Relation names in sql/load/insert_snapshot.sql -> report tables of the published database.
+PUBLISHED_REPORTS = {
+    "published_indicator_report": "mart_indicator_report",
+    "published_goal_status": "mart_goal_status",
+}
 
 
 class SnapshotError(KoladaGoalsError):
@@ -51,31 +59,66 @@ def take_snapshot(
     except duckdb.IOException as error:
         raise SnapshotError(f"{work_database} is in use (is a run going on?): {error}") from None
     try:
-        con.execute(f"attach '{published_database}' as published (read_only)")
-        con.execute("begin transaction")
-        for statement in sql_statements("load/create_snapshot_tables.sql"):
-            con.execute(statement)
-        labels = {row[0] for row in con.execute(read_sql("queries/snapshot_labels.sql")).fetchall()}
-        if label in labels and not replace:
-            raise SnapshotError(f"snapshot {label!r} exists; give --replace to take it again")
-        parameters: dict[str, object] = {"label": label, "taken_at": taken_at}
-        for statement in sql_statements("load/insert_snapshot.sql"):
-            con.execute(statement, parameters_used(statement, parameters))
-        counts = [
-            int(con.execute(f"select count(*) from {t} where snapshot_label = ?", [label])
-                .fetchone()[0])  # type: ignore[index]
-            for t in ("snap_indicator_status", "snap_goal_status")
-        ]  # fmt: skip
-        con.execute("commit")
+        with _published_reports(con, published_database):
+            counts = _freeze(con, label, taken_at, replace)
         last_run = con.execute(read_sql("queries/last_run_status.sql")).fetchone()
-        con.execute("detach published")
-    except BaseException:
+    finally:
         con.close()
-        raise
-    con.close()
     published = last_run is not None and last_run[0] == "succeeded"
     if published:
         publish_database(work_database, published_database)
     else:
         logger.warning("the last run did not succeed: the snapshot is published with the next")
     return SnapshotResult(label, taken_at, counts[0], counts[1], published)
+
+
+@contextmanager
+def _published_reports(con: duckdb.DuckDBPyConnection, published_database: Path) -> Iterator[None]:
+    """The published report tables as relations of `con` (published_indicator_report,
+    published_goal_status), streamed from a read-only connection of their own.
+
+    ATTACH takes its path only as SQL text, where a file name such as `x'; drop table t; --`
+    would be read as SQL; a connection takes the path as a plain argument."""
+    try:
+        published = duckdb.connect(str(published_database), read_only=True)
+    except duckdb.Error as error:
+        raise SnapshotError(f"cannot open {published_database}: {error}") from None
+    # A cursor per table: a connection streams one result at a time, and a second query
+    # would end the first one's stream.
+    cursors = [published.cursor() for _ in PUBLISHED_REPORTS]
+    try:
+        for cursor, (name, table) in zip(cursors, PUBLISHED_REPORTS.items(), strict=True):
+            try:
+                con.register(name, cursor.table(table).to_arrow_reader())
+            except duckdb.CatalogException:
+                raise SnapshotError(
+                    f"{published_database} has no {table}: is it a kolada-goals database?"
+                ) from None
+        yield
+    finally:
+        for name in PUBLISHED_REPORTS:
+            con.unregister(name)
+        for cursor in cursors:
+            cursor.close()
+        published.close()
+
+
+def _freeze(
+    con: duckdb.DuckDBPyConnection, label: str, taken_at: datetime, replace: bool
+) -> tuple[int, int]:
+    """Copy the published report rows under `label` in one transaction (closing `con` before
+    the commit rolls it back); returns the rows frozen (indicators, goals)."""
+    con.execute("begin transaction")
+    for statement in sql_statements("load/create_snapshot_tables.sql"):
+        con.execute(statement)
+    labels = {row[0] for row in con.execute(read_sql("queries/snapshot_labels.sql")).fetchall()}
+    if label in labels and not replace:
+        raise SnapshotError(f"snapshot {label!r} exists; give --replace to take it again")
+    parameters: dict[str, object] = {"label": label, "taken_at": taken_at}
+    counts: tuple[int, ...] | None = None
+    for statement in sql_statements("load/insert_snapshot.sql"):
+        counts = con.execute(statement, parameters_used(statement, parameters)).fetchone()
+    con.execute("commit")
+    if counts is None or len(counts) != 2:
+        raise RuntimeError("sql/load/insert_snapshot.sql must end with the count of frozen rows")
+    return int(counts[0]), int(counts[1])
