@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -20,6 +21,7 @@ from flows.nightly import nightly
 from kolada_goals.client import ClientSettings
 from kolada_goals.fake import Fault, FaultPlan, create_app, serve_in_thread, synthetic_dataset
 from kolada_goals.fake.dataset import FakeDataset
+from kolada_goals.metadata import CatalogueShrankError
 from kolada_goals.settings import RunOptions
 from kolada_goals.snapshot import SnapshotError, take_snapshot
 from kolada_goals.values import IngestFailedError
@@ -186,3 +188,36 @@ def test_a_killed_run_leaves_the_published_database_and_the_next_run_completes(
         run_flow(replace(options, client=replace(options.client, base_url=base_url)))
     statuses = published(options, "select status from meta_run order by started_at")
     assert statuses == [("succeeded",), ("abandoned",), ("succeeded",)]
+
+
+def counting(app: Any, paths: list[str]) -> Any:
+    """The ASGI app, noting the path of every request it is sent."""
+
+    async def wrapper(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            paths.append(scope["path"])
+        await app(scope, receive, send)
+
+    return wrapper
+
+
+def test_a_shrunken_catalogue_ends_the_run_at_once_and_names_the_way_out(
+    tmp_path: Path,
+) -> None:
+    dataset = synthetic_dataset()
+    with serve_in_thread(create_app(dataset)) as base_url:
+        options = options_for(tmp_path, base_url, dataset)
+        run_flow(options)
+    shrunk = synthetic_dataset(kpis=dataset.kpis[:4])
+    paths: list[str] = []
+    with serve_in_thread(counting(create_app(shrunk), paths)) as base_url:
+        shrinking = replace(options, client=replace(options.client, base_url=base_url))
+        started = time.monotonic()
+        with pytest.raises(CatalogueShrankError, match="--allow-shrink") as refused:
+            run_flow(shrinking)
+        assert time.monotonic() - started < 20  # no task retry waits 30 s before failing
+        assert paths.count("/v3/kpi") == 1  # asked once: a refusal is not retried
+        assert "kolada-goals run --allow-shrink" in str(refused.value)
+        run_flow(replace(shrinking, allow_shrink=True))
+    kpis = published(options, "select count(*) from core_kpi")[0][0]
+    assert kpis == 4
