@@ -30,16 +30,19 @@ def make_console(stderr: bool = False) -> Console:
 
 
 def print_error(console: Console, message: str) -> None:
-    """`error: message`, the message printed literally (it may carry titles and paths)."""
-    console.print(Text.assemble(("error:", "red"), " ", message))
+    """`error: message`, the message printed literally (it may carry titles and paths from
+    Kolada or a goal file); its own line breaks are kept."""
+    console.print(Text.assemble(("error:", "red"), " ", literal_text(message, keep_newlines=True)))
 
 
 # C0 and C1 control characters: ESC starts terminal escape sequences, CR and BS overwrite.
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_CHARACTER_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
-def literal_text(value: object, style: str = "") -> Text:
+def literal_text(value: object, style: str = "", keep_newlines: bool = False) -> Text:
     """`value` as text that prints exactly as written: brackets are no markup, `:name:` is no
     emoji, and control characters show as `\\xNN` instead of steering the terminal."""
-    shown = _CONTROL_CHARACTER.sub(lambda match: f"\\x{ord(match.group()):02x}", str(value))
+    pattern = _CONTROL_CHARACTER_BUT_NEWLINE if keep_newlines else _CONTROL_CHARACTER
+    shown = pattern.sub(lambda match: f"\\x{ord(match.group()):02x}", str(value))
     return Text(shown, style=style)
