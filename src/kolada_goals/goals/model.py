@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 KommunId = Annotated[str, Field(pattern=r"^\d{4}$", description="kommunkod, 4 digits, quoted")]
 KpiId = Annotated[str, Field(pattern=r"^[NU]\d{5}$", description="Kolada KPI id, e.g. N15428")]
 GroupId = Annotated[str, Field(pattern=r"^G\d+$", description="Kolada municipality group id")]
-Year = Annotated[int, Field(ge=1970, le=2100)]
+YEAR_RANGE = (1970, 2100)  # first and last year a file may name
+Year = Annotated[int, Field(ge=YEAR_RANGE[0], le=YEAR_RANGE[1])]
 Identifier = Annotated[str, Field(pattern=r"^[\w.\-]+$", min_length=1, max_length=80)]
 Gender = Literal["T", "K", "M"]
 Direction = Literal["higher", "lower", "neutral"]

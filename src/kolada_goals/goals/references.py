@@ -10,6 +10,13 @@ from typing import Any
 
 import yaml
 
+from kolada_goals.goals.source import (
+    GoalFileRefused,
+    decode_utf8,
+    load_yaml_with_lines,
+    read_bounded_bytes,
+)
+
 _KPI = re.compile(r"^[NU]\d{5}$")
 _KOMMUN = re.compile(r"^\d{4}$")
 _GROUP = re.compile(r"^G\d+$")
@@ -46,7 +53,8 @@ def ids_named_in(directory: Path) -> NamedIds:
     found = NamedIds()
     for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
         try:
-            _walk(yaml.safe_load(path.read_text(encoding="utf-8")), found)
-        except (OSError, yaml.YAMLError):
+            document, _ = load_yaml_with_lines(decode_utf8(read_bounded_bytes(path)))
+        except (OSError, yaml.YAMLError, GoalFileRefused):
             continue
+        _walk(document, found)
     return found

@@ -4,7 +4,11 @@ Kolada's catalogue. Every problem is collected, each naming file, line, place an
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
+import logging
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +21,7 @@ from kolada_goals.goals.catalogue import Catalogue
 from kolada_goals.goals.model import (
     RULES_ALLOWING_NEUTRAL,
     RULES_WITHOUT_DIRECTION,
+    YEAR_RANGE,
     GoalFile,
     GroupReference,
     Indicator,
@@ -24,7 +29,16 @@ from kolada_goals.goals.model import (
     Mandate,
     Reference,
 )
-from kolada_goals.goals.source import LineIndex, load_yaml_with_lines, place
+from kolada_goals.goals.source import (
+    GoalFileRefused,
+    LineIndex,
+    decode_utf8,
+    load_yaml_with_lines,
+    place,
+    read_bounded_bytes,
+)
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,7 @@ class LocalValue:
 class ValidatedFile:
     path: Path
     definition: GoalFile | None = None
+    digest: str | None = None  # sha256 of the bytes that were checked
     local_values: list[LocalValue] = field(default_factory=list)
     problems: list[GoalFileProblem] = field(default_factory=list)
 
@@ -95,46 +110,85 @@ _SCHEMA_FIXES = {
 }
 
 
+def _quoted(value: object, limit: int = 60) -> str:
+    """A value from the file in a message, cut so that a long one cannot flood the report."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _schema_problems(error: ValidationError, report: _Reporter) -> None:
     for detail in error.errors():
         at = _schema_place(detail["loc"], report.lines)
         kind = detail["type"]
         message = detail["msg"]
         if kind == "string_pattern_mismatch":
-            message = f"{detail.get('input')!r} does not have the form {detail['ctx']['pattern']}"
+            message = f"{_quoted(detail.get('input'))} does not have the form "
+            message += detail["ctx"]["pattern"]
         elif kind == "extra_forbidden":
-            message = f"unknown key {detail['loc'][-1]!r}"
+            message = f"unknown key {_quoted(detail['loc'][-1])}"
         report(at, "schema", message, _SCHEMA_FIXES.get(kind, "correct the value"))
 
 
 def validate_goal_file(
     path: Path, catalogue: Catalogue, *, check_file_name: bool = True
 ) -> ValidatedFile:
-    """Every problem of one file; `definition` is set when the form is right."""
-    result = ValidatedFile(path)
+    """Every problem of one file; `definition` is set when the form is right. Never raises
+    on what the file holds: any failure is a problem of this file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return _validate_goal_file(path, catalogue, check_file_name)
+    except Exception as error:  # MemoryError, RecursionError or a bug: this file fails alone
+        logger.error("goal definitions: checking %s stopped", path, exc_info=True)
+        # The error's own text may quote the file; its type says enough to start with.
+        problem = GoalFileProblem(
+            path,
+            None,
+            "(file)",
+            "unexpected_error",
+            f"checking stopped on {type(error).__name__}",
+            "make the file smaller or simpler; if that does not help, report the error",
+        )
+        return ValidatedFile(path, problems=[problem])
+
+
+def _yaml_error(error: yaml.YAMLError, text: str) -> tuple[int | None, str]:
+    """Line and problem of a YAML error."""
+    if isinstance(error, yaml.reader.ReaderError):
+        # The reader stops at the first character YAML does not allow, so that character's
+        # first place in the text is where it stopped.
+        at = text.find(chr(error.character))
+        line = text.count("\n", 0, at) + 1 if at >= 0 else None
+        return line, f"character #x{error.character:04X} is not allowed ({error.reason})"
+    mark = getattr(error, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    return line, getattr(error, "problem", None) or type(error).__name__
+
+
+def _file_problem(path: Path, line: int | None, code: str, message: str, fix: str) -> ValidatedFile:
+    return ValidatedFile(path, problems=[GoalFileProblem(path, line, "(file)", code, message, fix)])
+
+
+def _validate_goal_file(path: Path, catalogue: Catalogue, check_file_name: bool) -> ValidatedFile:
+    text = ""
+    try:
+        raw = read_bounded_bytes(path)
+        text = decode_utf8(raw)
         data, lines = load_yaml_with_lines(text)
+    except GoalFileRefused as refused:
+        return _file_problem(path, refused.line, refused.code, refused.message, refused.fix)
     except OSError as error:
-        result.problems.append(
-            GoalFileProblem(path, None, "(file)", "yaml_syntax", str(error), "check the path")
+        return _file_problem(
+            path, None, "unreadable", error.strerror or type(error).__name__, "check the path"
         )
-        return result
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(error, "problem", None) or str(error)
-        result.problems.append(
-            GoalFileProblem(
-                path,
-                line,
-                "(file)",
-                "yaml_syntax",
-                f"not valid YAML: {problem}",
-                "correct the indentation, quotes or colons near this line (no tabs)",
-            )
+        line, problem = _yaml_error(error, text)
+        return _file_problem(
+            path,
+            line,
+            "yaml_syntax",
+            f"not valid YAML: {problem}",
+            "correct the indentation, quotes or colons near this line (no tabs)",
         )
-        return result
+    result = ValidatedFile(path, digest=hashlib.sha256(raw).hexdigest())
     report = _Reporter(path, lines)
     try:
         definition = GoalFile.model_validate(data)
@@ -341,15 +395,42 @@ def _local_values(
         return []
     values = [LocalValue(indicator.id, year, v) for year, v in (local.values or {}).items()]
     if local.csv is not None:
-        values.extend(
-            _csv_values(path.parent / local.csv, indicator.id, [*at, "local", "csv"], report)
+        csv_at = [*at, "local", "csv"]
+        csv_path = _local_csv_path(path, local.csv, csv_at, report)
+        if csv_path is not None:
+            values.extend(_csv_values(csv_path, indicator.id, csv_at, report))
+    return _without_repeated_periods(values, [*at, "local"], report)
+
+
+def _local_csv_path(path: Path, reference: str, at: list[object], report: _Reporter) -> Path | None:
+    """The CSV a goal file names, when it lies inside the goal file's folder (after every
+    symlink is followed): a goal file must not make the run read any other file."""
+    fix = "name a CSV file in the folder of this file, e.g. `csv: 2425-lasfrukost.csv`"
+    if Path(reference).is_absolute():
+        report(at, "local_csv_path", f"csv {_quoted(reference)} is an absolute path", fix)
+        return None
+    try:
+        folder = path.parent.resolve()
+        resolved = (folder / reference).resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        report(at, "local_csv_path", f"csv {_quoted(reference)} cannot be resolved", fix)
+        return None
+    if not resolved.is_relative_to(folder):
+        report(
+            at, "local_csv_path", f"csv {_quoted(reference)} leads outside the folder {folder}", fix
         )
-    return values
+        return None
+    return path.parent / reference
+
+
+_CSV_COLUMNS = ("indicator_id", "period", "value")
 
 
 def _csv_values(
     csv_path: Path, indicator_id: str, at: list[object], report: _Reporter
 ) -> list[LocalValue]:
+    """The CSV's values of one indicator. Messages name the file, line and column, never a
+    row's content."""
     if not csv_path.is_file():
         report(
             at,
@@ -358,45 +439,91 @@ def _csv_values(
             "put the CSV beside the YAML file, or correct its name",
         )
         return []
+    try:
+        text = decode_utf8(read_bounded_bytes(csv_path))
+    except GoalFileRefused as refused:
+        where = f" line {refused.line}" if refused.line else ""
+        report(at, "local_values", f"{csv_path}{where}: {refused.message}", refused.fix)
+        return []
+    except OSError as error:
+        report(at, "local_values", f"{csv_path}: {error.strerror}", "check the file")
+        return []
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     values: list[LocalValue] = []
-    with csv_path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if reader.fieldnames is None or {"indicator_id", "period", "value"} - set(
-            reader.fieldnames
-        ):
+    try:
+        missing = [c for c in _CSV_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
             report(
                 at,
                 "local_values",
-                f"{csv_path}: header must be indicator_id,period,value",
+                f"{csv_path}: the header lacks the column(s) {', '.join(missing)}",
                 "write the header line indicator_id,period,value",
             )
             return []
         for row in reader:
             if row["indicator_id"] != indicator_id:
                 continue
-            parsed = _parse_csv_row(row)
+            parsed, bad_column = _parse_csv_row(row)
             if parsed is None:
                 report(
                     at,
                     "local_values",
-                    f"{csv_path} line {reader.line_num}: bad row {row}",
-                    "period must be a year and value a number or empty",
+                    f"{csv_path} line {reader.line_num}: column {bad_column} is not "
+                    + ("a year" if bad_column == "period" else "a number"),
+                    f"period must be a year ({YEAR_RANGE[0]}-{YEAR_RANGE[1]}) "
+                    "and value a number or empty",
                 )
             else:
                 values.append(LocalValue(indicator_id, *parsed))
+    except csv.Error as error:  # its messages name the problem, not the content
+        report(
+            at,
+            "local_values",
+            f"{csv_path} line {reader.line_num}: not a CSV row ({error})",
+            "write plain rows indicator_id,period,value",
+        )
     return values
 
 
-def _parse_csv_row(row: dict[str, Any]) -> tuple[int, float | None] | None:
+def _parse_csv_row(row: dict[str, Any]) -> tuple[tuple[int, float | None] | None, str]:
+    """(period, value), or None and the column that is wrong."""
     try:
         period = int(row["period"])
+    except (TypeError, ValueError):
+        return None, "period"
+    if not YEAR_RANGE[0] <= period <= YEAR_RANGE[1]:
+        return None, "period"
+    try:
         text = (row["value"] or "").strip().replace(",", ".")
         value = float(text) if text else None
     except (TypeError, ValueError):
-        return None
+        return None, "value"
     if value is not None and not math.isfinite(value):
-        return None
-    return period, value
+        return None, "value"
+    return (period, value), ""
+
+
+def _without_repeated_periods(
+    values: list[LocalValue], at: list[object], report: _Reporter
+) -> list[LocalValue]:
+    seen: set[int] = set()
+    for value in values:
+        if value.period in seen:
+            report(
+                at,
+                "local_values",
+                f"the year {value.period} has more than one value (in `values` or the CSV)",
+                "give each year one value",
+            )
+        seen.add(value.period)
+    return values
+
+
+def kommun_of_file_name(path: Path) -> str | None:
+    """The kommun id a file's name claims (`2425-dorotea.yaml`), for a file too broken to
+    say it itself."""
+    match = re.match(r"(\d{4})-", path.name)
+    return match.group(1) if match else None
 
 
 def validate_goal_files(paths: Iterable[Path], catalogue: Catalogue) -> list[ValidatedFile]:
