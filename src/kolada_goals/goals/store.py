@@ -1,9 +1,8 @@
 """Goal definitions into DuckDB. A kommun's rows are replaced only by a file that validates:
-a broken file keeps what was loaded before, and is reported."""
+a broken file keeps what was loaded before, and is reported; it never stops the others."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,7 +21,12 @@ from kolada_goals.goals.model import (
     OwnTrendReference,
     TrendRule,
 )
-from kolada_goals.goals.validate import GoalFileProblem, ValidatedFile, validate_goal_files
+from kolada_goals.goals.validate import (
+    GoalFileProblem,
+    ValidatedFile,
+    kommun_of_file_name,
+    validate_goal_files,
+)
 from kolada_goals.sql_files import read_sql, sql_statements
 
 logger = logging.getLogger(__name__)
@@ -88,12 +92,11 @@ def _store_file(
     definition = validated.definition
     assert definition is not None
     kommun = definition.kommun
-    digest = hashlib.sha256(validated.path.read_bytes()).hexdigest()
     _delete_kommun(con, kommun)
     con.execute(
         read_sql("load/insert_goal_definition_file.sql"),
         [
-            kommun, definition.name, str(validated.path), digest, definition.vision,
+            kommun, definition.name, str(validated.path), validated.digest, definition.vision,
             definition.vision_year, definition.source, definition.note,
             definition.mandate.first_year, definition.mandate.last_year, definition.levels,
             definition.rollup.method, datetime.now(UTC), run_id,
@@ -135,7 +138,7 @@ def load_goal_definitions(
     run_id: str | None = None,
 ) -> GoalLoadSummary:
     """Validate every file of `directory` and replace the definitions of each kommun whose file
-    is valid, in one transaction. Kommuner whose file is gone are removed."""
+    is valid, each kommun in its own transaction. Kommuner whose file is gone are removed."""
     summary = GoalLoadSummary()
     if not directory.is_dir():
         # A missing folder is more likely a wrong working directory than a wish to drop
@@ -144,27 +147,22 @@ def load_goal_definitions(
         return summary
     catalogue = catalogue or Catalogue.from_database(con)
     results = validate_goal_files([directory], catalogue)
-    present = {r.definition.kommun for r in results if r.definition is not None}
-    stored = [row[0] for row in con.execute(read_sql("queries/goal_kommun_ids.sql")).fetchall()]
-    con.execute("begin transaction")
-    try:
-        for result in results:
-            if result.ok:
-                _store_file(con, result, run_id)
-                assert result.definition is not None
-                summary.loaded.append(result.definition.kommun)
-            else:
-                summary.problems.extend(result.problems)
-                if result.definition is not None:
-                    summary.kept.append(result.definition.kommun)
-        for kommun in stored:
-            if kommun not in present:
-                _delete_kommun(con, kommun)
-                summary.removed.append(kommun)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+    present: set[str] = set()
+    kommun_unknown: list[Path] = []
+    for result in results:
+        # A file too broken to be read still claims its kommun by its name.
+        kommun = result.definition.kommun if result.definition else kommun_of_file_name(result.path)
+        if kommun is None:
+            kommun_unknown.append(result.path)
+            summary.problems.extend(result.problems)
+            continue
+        present.add(kommun)
+        if result.ok and _store_kommun(con, result, run_id, summary):
+            summary.loaded.append(kommun)
+        else:
+            summary.problems.extend(result.problems)
+            summary.kept.append(kommun)
+    _remove_kommuner_without_file(con, present, kommun_unknown, summary)
     for problem in summary.problems:
         logger.error("goal definitions: %s", problem)
     logger.info(
@@ -173,6 +171,66 @@ def load_goal_definitions(
         len(summary.removed),
     )  # fmt: skip
     return summary
+
+
+def _store_kommun(
+    con: duckdb.DuckDBPyConnection,
+    result: ValidatedFile,
+    run_id: str | None,
+    summary: GoalLoadSummary,
+) -> bool:
+    """Replace one kommun's rows in one transaction; a failure keeps its earlier rows, becomes
+    a problem of its file and lets the other kommuner load."""
+    con.execute("begin transaction")
+    try:
+        _store_file(con, result, run_id)
+        con.execute("commit")
+    except Exception as error:  # e.g. a value DuckDB cannot convert: this kommun fails alone
+        con.execute("rollback")
+        logger.error("goal definitions: storing %s failed", result.path, exc_info=True)
+        summary.problems.append(
+            GoalFileProblem(
+                result.path,
+                None,
+                "(file)",
+                "unexpected_error",
+                f"storing the definitions stopped on {type(error).__name__}",
+                "check the values of the file against docs/goal-definitions.md; "
+                "if that does not help, report the error",
+            )
+        )
+        return False
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return True
+
+
+def _remove_kommuner_without_file(
+    con: duckdb.DuckDBPyConnection,
+    present: set[str],
+    kommun_unknown: list[Path],
+    summary: GoalLoadSummary,
+) -> None:
+    stored = [row[0] for row in con.execute(read_sql("queries/goal_kommun_ids.sql")).fetchall()]
+    gone = [kommun for kommun in stored if kommun not in present]
+    if gone and kommun_unknown:
+        # An unreadable file whose name names no kommun may be any kommun's: removing none
+        # is the safe side until the file is fixed or gone.
+        logger.warning(
+            "goal definitions: %s kept although no file names them, since %s could not be read",
+            ", ".join(gone), ", ".join(map(str, kommun_unknown)),
+        )  # fmt: skip
+        return
+    con.execute("begin transaction")
+    try:
+        for kommun in gone:
+            _delete_kommun(con, kommun)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    summary.removed.extend(gone)
 
 
 @dataclass(frozen=True)
