@@ -77,7 +77,12 @@ def test(pytest_args: list[str]) -> int:
         [str(BIN / "ruff"), "check", "."],
         [str(BIN / "ruff"), "format", "--check", "."],
         [str(BIN / "mypy")],
-        [str(BIN / "python"), "-m", "pytest", *pytest_args],
+        # One worker per core, each test module on one worker (modules share servers);
+        # the slowest tests are listed so a slow-down shows in every CI log.
+        [
+            *(str(BIN / "python"), "-m", "pytest", "-n", "auto", "--dist", "loadfile"),
+            *("--durations=15", *pytest_args),
+        ],
     ]
     for command in checks:
         code = run(command)
