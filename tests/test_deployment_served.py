@@ -136,7 +136,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             with_group(process, signal.SIGTERM)
         for process in reversed(processes):
             try:
-                process.wait(timeout=20)
+                process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 with_group(process, signal.SIGKILL)
                 process.wait()
