@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-KPI_ID = re.compile(r"[NU]\d{5}")
-MUNICIPALITY_ID = re.compile(r"\d{4}")
-MUNICIPALITY_GROUP_ID = re.compile(r"G\d+")
-KPI_GROUP_ID = re.compile(r"G\d*KPI\d+")
-OU_ID = re.compile(r"V\d{2}E\d+")
+KPI_ID = re.compile(r"[NU][0-9]{5}")
+MUNICIPALITY_ID = re.compile(r"[0-9]{4}")
+MUNICIPALITY_GROUP_ID = re.compile(r"G[0-9]+")
+KPI_GROUP_ID = re.compile(r"G[0-9]*KPI[0-9]+")
+OU_ID = re.compile(r"V[0-9]{2}E[0-9]+")
 GENDERS = ("T", "K", "M")
 
 RIKET_ID = "0000"
