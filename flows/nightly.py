@@ -14,9 +14,10 @@ from kolada_goals.data_tests import run_data_tests
 from kolada_goals.errors import KoladaGoalsError
 from kolada_goals.goals.store import GoalLoadSummary, load_goal_definitions, watch_kpis
 from kolada_goals.marts import build_marts
-from kolada_goals.publish import publish_database
 from kolada_goals.settings import RunOptions
-from kolada_goals.warehouse import apply_schema, connect
+from kolada_goals.staged_run import StagedRun, staged_run
+from kolada_goals.values import IngestFailedError
+from kolada_goals.warehouse import apply_schema
 
 
 class DataTestsFailedError(KoladaGoalsError):
@@ -94,8 +95,8 @@ def data_tests(con: duckdb.DuckDBPyConnection) -> int:
 
 
 @task(name="publish", cache_policy=NO_CACHE)
-def publish(options: RunOptions) -> str:
-    return str(publish_database(options.work_database, options.published_database))
+def publish(run: StagedRun, options: RunOptions) -> str:
+    return str(run.publish(options.published_database))
 
 
 @flow(name="kolada-goals-nightly")
@@ -158,29 +159,38 @@ async def run_nightly(options: RunOptions) -> dict[str, Any]:
         options.client.base_url, options.goals_directory, options.work_database,
         options.published_database,
     )  # fmt: skip
-    con = connect(options.work_database)
     run_id = pipeline.new_run_id()
     summary: pipeline.ValueLoadSummary | None = None
-    try:
-        apply_schema(con)
-        abandoned = pipeline.start_run(con, run_id, options.client.base_url)
+    # The run writes a staging copy of the work database, swapped in only after its data
+    # tests passed and it was published (kolada_goals.staged_run): a failed or killed run
+    # leaves the work database as the last good run left it.
+    with staged_run(options.work_database) as run:
+        apply_schema(run.work)
+        abandoned = pipeline.start_run(run.work, run_id, options.client.base_url)
         if abandoned:
             logger.warning("%d earlier run(s) had been killed; marked abandoned", abandoned)
         async with KoladaClient(options.client) as client:
             try:
+                con = run.stage()
                 metadata = await refresh_metadata(client, con, run_id, options)
                 load_goals(con, run_id, options)
                 summary = await load_values(client, con, run_id, options)
                 marts(con)
                 data_tests(con)
                 pipeline.prune_raw(con, options.raw_retention_days)
+                mode = summary.decision.mode if summary else "metadata"
+                values = summary.result if summary else None
+                run.passed(pipeline.finish_run(con, run_id, mode, client.stats, values))
+                published = publish(run, options)
             except BaseException as error:
-                mode = summary.decision.mode if summary else "full"
-                pipeline.finish_run(con, run_id, mode, client.stats, error=error)
+                run.fail(
+                    run_id,
+                    summary.decision.mode if summary else "full",
+                    client.stats,
+                    error,
+                    error.result if isinstance(error, IngestFailedError) else None,
+                )
                 raise
-            mode = summary.decision.mode if summary else "metadata"
-            values = summary.result if summary else None
-            pipeline.finish_run(con, run_id, mode, client.stats, values)
             logger.info(
                 "run %s (%s): %d requests, %d retries; metadata %s; %s",
                 run_id,
@@ -195,8 +205,5 @@ async def run_nightly(options: RunOptions) -> dict[str, Any]:
                     f"{values.revised_values} revised, {values.withdrawn_values} withdrawn"
                 ),
             )
-    finally:
-        con.close()
-    published = publish(options)
     logger.info("published %s", published)
     return {"run_id": run_id, "published": published}

@@ -59,6 +59,45 @@ def table_row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return counts
 
 
+RunManifest = dict[str, object]
+
+
+def run_manifest(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    mode: str,
+    stats: ClientStats,
+    values: ValueIngestResult | None = None,
+    error: BaseException | None = None,
+) -> RunManifest:
+    """The parameters of load/finish_run.sql for a run ending now; rows counted in `con`."""
+    values = values or ValueIngestResult()
+    return {
+        "run_id": run_id,
+        "finished_at": datetime.now(UTC),
+        "mode": mode,
+        "status": "failed" if error else "succeeded",
+        "requests": stats.requests,
+        "retries": stats.retries,
+        "pages": stats.pages,
+        "records": stats.records,
+        "new_values": values.new_values,
+        "revised_values": values.revised_values,
+        "withdrawn_values": values.withdrawn_values,
+        "failed_requests": len(values.failed),
+        "row_counts": orjson.dumps(table_row_counts(con)).decode(),
+        "error": None if error is None else describe_error(error),
+    }
+
+
+def describe_error(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+def write_run_manifest(con: duckdb.DuckDBPyConnection, manifest: RunManifest) -> None:
+    con.execute(read_sql("load/finish_run.sql"), manifest)
+
+
 def finish_run(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
@@ -66,27 +105,27 @@ def finish_run(
     stats: ClientStats,
     values: ValueIngestResult | None = None,
     error: BaseException | None = None,
+) -> RunManifest:
+    """Write the run's manifest row (succeeded, or failed with `error`); returns it."""
+    manifest = run_manifest(con, run_id, mode, stats, values, error)
+    write_run_manifest(con, manifest)
+    return manifest
+
+
+def failed_requests(con: duckdb.DuckDBPyConnection, run_id: str) -> list[tuple[object, ...]]:
+    """The run's rows of meta_failed_request: (path, error, failed_at)."""
+    return con.execute(read_sql("load/failed_requests_of_run.sql"), {"run_id": run_id}).fetchall()
+
+
+def record_failed_requests(
+    con: duckdb.DuckDBPyConnection, run_id: str, rows: Sequence[tuple[object, ...]]
 ) -> None:
-    values = values or ValueIngestResult()
-    con.execute(
-        read_sql("load/finish_run.sql"),
-        {
-            "run_id": run_id,
-            "finished_at": datetime.now(UTC),
-            "mode": mode,
-            "status": "failed" if error else "succeeded",
-            "requests": stats.requests,
-            "retries": stats.retries,
-            "pages": stats.pages,
-            "records": stats.records,
-            "new_values": values.new_values,
-            "revised_values": values.revised_values,
-            "withdrawn_values": values.withdrawn_values,
-            "failed_requests": len(values.failed),
-            "row_counts": orjson.dumps(table_row_counts(con)).decode(),
-            "error": None if error is None else f"{type(error).__name__}: {error}",
-        },
-    )
+    """Rows of failed_requests, written again (into another database) as they were."""
+    for path, error, failed_at in rows:
+        con.execute(
+            read_sql("load/insert_failed_request_at.sql"),
+            {"run_id": run_id, "path": path, "error": error, "failed_at": failed_at},
+        )
 
 
 async def refresh_metadata(
