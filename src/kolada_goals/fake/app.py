@@ -104,14 +104,18 @@ def _envelope(request: Request, records: Sequence[Record], fault: Fault | None) 
     values: list[Record] | orjson.Fragment
     if start >= len(records):
         values = []  # a page past the end
-    elif isinstance(records, DenseAnswer) and (fault is None or fault.kind != "bad_record"):
+    elif isinstance(records, DenseAnswer) and (
+        fault is None or fault.kind not in ("bad_record", "duplicate_rows")
+    ):
         values = orjson.Fragment(b"[" + records.page_json(start, stop) + b"]")
     else:
         values = list(records[start:stop])
         if fault is not None and fault.kind == "bad_record" and values:
             values[0] = break_record(values[0], fault.bad_record)
+        if fault is not None and fault.kind == "duplicate_rows":
+            values = [record for record in values for _ in range(fault.copies)]
     return {
-        "count": max(stop - start, 0),
+        "count": len(values) if isinstance(values, list) else max(stop - start, 0),
         "values": values,
         "next_url": next_url,
         "previous_url": _page_url(request, page - 1) if page > 1 else None,

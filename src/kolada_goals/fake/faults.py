@@ -25,6 +25,7 @@ FaultKind = Literal[
     "drip",  # the body is streamed `chunk_bytes` at a time, `seconds` apart
     "no_values",  # an envelope without `values`
     "bad_record",  # the first record broken as `bad_record` says
+    "duplicate_rows",  # every record of the page sent `copies` times
 ]
 BadRecord = Literal[
     "unknown_gender",
@@ -51,6 +52,7 @@ class Fault:
     next_url: str = ""
     size_bytes: int = 0
     chunk_bytes: int = 64
+    copies: int = 100
     used: int = field(default=0, compare=False)
     sent_bytes: int = field(default=0, compare=False)  # of streamed bodies, as sent
 
