@@ -3,6 +3,7 @@
 import multiprocessing
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -77,3 +78,43 @@ def test_publishing_refuses_an_open_work_database(tmp_path: Path) -> None:
         publish_database(work, tmp_path / "published.duckdb")
     con.close()
     assert not (tmp_path / "published.duckdb").exists()
+
+
+def publisher(work: str, published: str, rounds: int, start: Any, queue: Any) -> None:
+    """Publish `work` over `published` `rounds` times, starting with the other publisher."""
+    try:
+        start.wait(timeout=60)
+        for _ in range(rounds):
+            publish_database(Path(work), Path(published))
+        queue.put("ok")
+    except Exception as error:  # reported to the test, which fails on it
+        queue.put(f"{type(error).__name__}: {error}")
+
+
+@pytest.mark.slow
+def test_two_publishers_at_once_both_succeed_and_one_whole_copy_is_published(
+    tmp_path: Path,
+) -> None:
+    works = [tmp_path / f"work-{generation}.duckdb" for generation in (1, 2)]
+    for generation, work in enumerate(works, start=1):
+        write_generation(work, generation, rows=2_000_000)
+    published = tmp_path / "published.duckdb"
+    context = multiprocessing.get_context("spawn")
+    queue: multiprocessing.Queue[object] = context.Queue()
+    start = context.Barrier(2)
+    publishers = [
+        context.Process(target=publisher, args=(str(work), str(published), 10, start, queue))
+        for work in works
+    ]
+    for process in publishers:
+        process.start()
+    results = [queue.get(timeout=120) for _ in publishers]
+    for process in publishers:
+        process.join(timeout=30)
+    assert results == ["ok", "ok"]
+    with duckdb.connect(str(published), read_only=True) as con:
+        generations, rows = con.execute(
+            "select count(distinct generation), count(*) from t"
+        ).fetchone()
+    assert (generations, rows) == (1, 2_000_000)
+    assert list(tmp_path.glob(".published.duckdb.*.tmp")) == []
