@@ -22,6 +22,7 @@ from kolada_goals.settings import (
     RunOptions,
     parse_years,
 )
+from kolada_goals.staged_run import check_no_run_holds
 from kolada_goals.terminal import make_console, print_error
 
 # Prefect must not try to phone home from machines without a network.
@@ -148,6 +149,7 @@ def run(
         full, accept_drops, allow_shrink,
     )  # fmt: skip
     try:
+        check_no_run_holds(options.work_database)
         if offline:
             from kolada_goals.fake.offline import offline_run_options
 

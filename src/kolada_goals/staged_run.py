@@ -123,6 +123,13 @@ def run_lock(work_database: Path) -> Iterator[None]:
         os.close(descriptor)  # releases the lock
 
 
+def check_no_run_holds(work_database: Path) -> None:
+    """Raise RunInProgressError now if a run holds `work_database`, before anything is
+    started for nothing; the run itself takes the lock for good."""
+    with run_lock(work_database):
+        pass
+
+
 def copy_keeping_locks(source: Path, target: Path) -> None:
     """Copy `source` to `target` in a child process and flush `target` to disk.
 
