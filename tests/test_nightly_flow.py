@@ -1,5 +1,6 @@
 """The nightly Prefect flow end to end against the fake Kolada on loopback: a full run, an
-incremental run with a revision, a failed fetch and a killed run."""
+incremental run with a revision, a failed fetch, failing data tests, a failed publish, a
+killed run and two runs at once."""
 
 import asyncio
 import os
@@ -17,13 +18,14 @@ import duckdb
 import pytest
 from prefect.testing.utilities import prefect_test_harness
 
-from flows.nightly import nightly
+from flows.nightly import DataTestsFailedError, nightly
 from kolada_goals.client import ClientSettings
 from kolada_goals.fake import Fault, FaultPlan, create_app, serve_in_thread, synthetic_dataset
 from kolada_goals.fake.dataset import FakeDataset
 from kolada_goals.metadata import CatalogueShrankError
 from kolada_goals.settings import RunOptions
 from kolada_goals.snapshot import SnapshotError, take_snapshot
+from kolada_goals.staged_run import RunFiles
 from kolada_goals.values import IngestFailedError
 
 pytestmark = pytest.mark.slow
@@ -73,6 +75,27 @@ def run_flow(options: RunOptions) -> dict[str, object]:
 def published(options: RunOptions, query: str) -> list[tuple[object, ...]]:
     with duckdb.connect(str(options.published_database), read_only=True) as con:
         return con.execute(query).fetchall()
+
+
+def work_tables(options: RunOptions) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table of the work database but the run manifest's own two."""
+    with duckdb.connect(str(options.work_database), read_only=True) as con:
+        names = [
+            str(name)
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'main' "
+                "and table_name not in ('meta_run', 'meta_failed_request') order by 1"
+            ).fetchall()
+        ]
+        assert {"core_kpi", "hist_kpi_value", "raw_request"} <= set(names)
+        return {
+            name: con.execute(f'select * from "{name}" order by all').fetchall() for name in names
+        }
+
+
+def work_runs(options: RunOptions) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(options.work_database), read_only=True) as con:
+        return con.execute("select status, error from meta_run order by started_at").fetchall()
 
 
 def test_full_then_incremental_run_publish_and_report_revisions(tmp_path: Path) -> None:
@@ -139,6 +162,7 @@ def test_a_failed_fetch_fails_the_run_and_keeps_the_published_database(tmp_path:
         options = options_for(tmp_path, base_url, dataset)
         run_flow(options)
     before = published(options, "select * from core_kpi_value order by all")
+    before_work = work_tables(options)
     faults = FaultPlan([Fault("server_error", path_contains="/data/", times=None)])
     with serve_in_thread(create_app(dataset, faults)) as base_url:
         failing = replace(options, client=replace(options.client, base_url=base_url),
@@ -146,12 +170,112 @@ def test_a_failed_fetch_fails_the_run_and_keeps_the_published_database(tmp_path:
         with pytest.raises(IngestFailedError):
             run_flow(failing)
     assert published(options, "select * from core_kpi_value order by all") == before
+    assert work_tables(options) == before_work
     work = duckdb.connect(str(options.work_database), read_only=True)
     status, error = work.execute(
         "select status, error from meta_run order by started_at desc limit 1"
     ).fetchone()
     assert status == "failed" and "IngestFailedError" in error
     assert work.execute("select count(*) from meta_failed_request").fetchone()[0] > 0
+
+
+def cli_run(options: RunOptions, base_url: str) -> list[str]:
+    return [
+        sys.executable, "-m", "kolada_goals.cli", "run",
+        "--database", str(options.published_database),
+        "--work-database", str(options.work_database),
+        "--years", "2019-2021", "--rate", "0", "--full", "--base-url", base_url,
+        *[arg for kpi in options.kpi_ids for arg in ("--kpi", kpi)],
+    ]  # fmt: skip
+
+
+def start_fetching_run(options: RunOptions, base_url: str) -> subprocess.Popen[bytes]:
+    """`kolada-goals run` in a process of its own, returned once it is fetching values."""
+    process = subprocess.Popen(
+        cli_run(options, base_url),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    assert process.stdout is not None
+    deadline = time.monotonic() + 120
+    for line in process.stdout:
+        if b"requests planned" in line or time.monotonic() > deadline:
+            break
+    return process
+
+
+def test_a_run_failing_its_data_tests_leaves_the_work_database_and_the_next_run_publishes(
+    tmp_path: Path,
+) -> None:
+    dataset = synthetic_dataset()
+    with serve_in_thread(create_app(dataset)) as base_url:
+        options = options_for(tmp_path, base_url, dataset)
+        run_flow(options)
+    before = work_tables(options)
+    published_before = published(options, "select * from core_kpi_value order by all")
+    new_kpi = dataset.kpis[4]["id"]  # loaded for the first time, its rows as they come
+    duplicated = FaultPlan([Fault("duplicate_rows", path_contains=new_kpi, copies=10)])
+    with serve_in_thread(create_app(dataset, duplicated)) as base_url:
+        failing = replace(options, client=replace(options.client, base_url=base_url),
+                          kpi_ids=(*options.kpi_ids, new_kpi))  # fmt: skip
+        with pytest.raises(DataTestsFailedError, match="core_kpi_value_grain_is_unique"):
+            run_flow(failing)
+    assert work_tables(options) == before
+    assert published(options, "select * from core_kpi_value order by all") == published_before
+    status, error = work_runs(options)[-1]
+    assert status == "failed" and "DataTestsFailedError" in str(error)
+    failed_copy = RunFiles(options.work_database).failed
+    with duckdb.connect(str(failed_copy), read_only=True) as con:  # kept for a person to see
+        duplicates = con.execute(
+            "select count(*) from core_kpi_value group by all having count(*) > 1"
+        ).fetchall()
+    assert duplicates
+    with serve_in_thread(create_app(dataset)) as base_url:
+        run_flow(replace(failing, client=replace(options.client, base_url=base_url)))
+    statuses = published(options, "select status from meta_run order by started_at")
+    assert statuses == [("succeeded",), ("failed",), ("succeeded",)]
+    assert (
+        published(options, f"select * from core_kpi_value where kpi_id != '{new_kpi}' order by all")
+        == published_before
+    )
+    assert published(options, f"select count(*) from core_kpi_value where kpi_id = '{new_kpi}'")[0][
+        0
+    ] == len(dataset.values.genders(new_kpi)) * len(dataset.municipalities) * len(YEARS)
+
+
+def test_a_failed_publish_leaves_the_run_failed_in_the_work_database(tmp_path: Path) -> None:
+    dataset = synthetic_dataset()
+    with serve_in_thread(create_app(dataset)) as base_url:
+        options = options_for(tmp_path, base_url, dataset)
+        blocked = replace(options, published_database=tmp_path / "a-folder")
+        (blocked.published_database / "in-the-way").mkdir(parents=True)
+        with pytest.raises(OSError):  # the first run, and its copy cannot be published
+            run_flow(blocked)
+        assert [status for status, _ in work_runs(options)] == ["failed"]
+        tables = work_tables(options)  # as no run left it: empty, without marts
+        assert tables["hist_kpi_value"] == [] and "mart_goal_status" not in tables
+        run_flow(options)
+    [(status, error), (last_status, _)] = work_runs(options)
+    assert status == "failed" and "a-folder" in str(error) and last_status == "succeeded"
+    statuses = published(options, "select status from meta_run order by started_at")
+    assert statuses == [("failed",), ("succeeded",)]
+
+
+def test_a_second_run_at_once_is_refused_naming_the_first(tmp_path: Path) -> None:
+    dataset = synthetic_dataset()
+    options = options_for(tmp_path, "", dataset)
+    slow = FaultPlan([Fault("slow", path_contains="/data/", seconds=60, times=None)])
+    with serve_in_thread(create_app(dataset, slow)) as base_url:
+        first = start_fetching_run(options, base_url)
+        try:
+            second = subprocess.run(cli_run(options, base_url), capture_output=True, text=True)
+            assert first.poll() is None  # the first run goes on undisturbed
+        finally:
+            os.killpg(first.pid, signal.SIGKILL)
+            first.wait(timeout=30)
+    assert second.returncode == 1
+    assert f"another run holds {options.work_database} (pid {first.pid})" in second.stderr
+    assert "Traceback" not in second.stderr + second.stdout
 
 
 def test_a_killed_run_leaves_the_published_database_and_the_next_run_completes(
@@ -162,32 +286,19 @@ def test_a_killed_run_leaves_the_published_database_and_the_next_run_completes(
         options = options_for(tmp_path, base_url, dataset)
         run_flow(options)
     before = published(options, "select * from core_kpi_value order by all")
+    before_work = work_tables(options)
     slow = FaultPlan([Fault("slow", path_contains="/data/", seconds=60, times=None)])
-    command = [
-        sys.executable, "-m", "kolada_goals.cli", "run",
-        "--database", str(options.published_database),
-        "--work-database", str(options.work_database),
-        "--years", "2019-2021", "--rate", "0", "--full",
-        *[arg for kpi in options.kpi_ids for arg in ("--kpi", kpi)],
-    ]  # fmt: skip
     with serve_in_thread(create_app(dataset, slow)) as base_url:
-        process = subprocess.Popen(
-            [*command, "--base-url", base_url],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )  # fmt: skip
-        assert process.stdout is not None
-        deadline = time.monotonic() + 120
-        for line in process.stdout:  # kill it once it is fetching values
-            if b"requests planned" in line or time.monotonic() > deadline:
-                break
+        process = start_fetching_run(options, base_url)
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
     assert published(options, "select * from core_kpi_value order by all") == before
+    assert work_tables(options) == before_work  # the killed run's metadata refresh is not in it
     with serve_in_thread(create_app(dataset)) as base_url:
         run_flow(replace(options, client=replace(options.client, base_url=base_url)))
     statuses = published(options, "select status from meta_run order by started_at")
     assert statuses == [("succeeded",), ("abandoned",), ("succeeded",)]
+    assert not RunFiles(options.work_database).staging.exists()
 
 
 def counting(app: Any, paths: list[str]) -> Any:
