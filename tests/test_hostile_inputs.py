@@ -27,10 +27,8 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -41,7 +39,9 @@ import duckdb
 import httpx
 import openpyxl
 import pytest
+from prefect.settings import PREFECT_API_URL, temporary_settings
 
+from flows.temporary_server import prefect_api_for_this_run
 from kolada_goals.fake import FakeDataset, Fault, FaultPlan, create_app, serve_in_thread
 from kolada_goals.fake.app import FakeState
 from kolada_goals.fake.synthetic import synthetic_dataset, synthetic_metadata
@@ -132,54 +132,19 @@ def program_tracebacks(output: str) -> list[str]:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def environment() -> Iterator[dict[str, str]]:
     """The environment of every run: one Prefect API for the module (the project's own
     temporary server, as `kolada-goals run` starts it, but kept for the module; it dies with
     this process), and no Kolada URL from the caller's environment."""
-    logs = tmp_path_factory.mktemp("prefect-api")
     base = {key: value for key, value in os.environ.items() if key != "PREFECT_API_URL"}
     base.pop("KOLADA_BASE_URL", None)
     base |= {"PYTHONUNBUFFERED": "1"}
-    port = _free_port()
-    api_url = f"http://127.0.0.1:{port}/api"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "flows.temporary_server", str(os.getpid()), str(port)],
-        cwd=REPOSITORY,
-        env=base | {"PREFECT_UI_ENABLED": "false"},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=(logs / "server.log").open("wb"),
-    )
-    try:
-        _wait_until_healthy(server, api_url)
+    with (
+        temporary_settings(restore_defaults={PREFECT_API_URL}),
+        prefect_api_for_this_run() as api_url,
+    ):
         yield base | {"PREFECT_API_URL": api_url}
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def _wait_until_healthy(server: subprocess.Popen[bytes], api_url: str) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        assert server.poll() is None, "the Prefect API exited"
-        try:
-            if httpx.get(f"{api_url}/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("the Prefect API did not start")
 
 
 # --- the fake Kolada ---------------------------------------------------------------------
