@@ -287,3 +287,51 @@ async def test_paging_away_or_without_end_fails_the_slice(
         # Nothing was sent to the other host: the fake would have seen it.
         assert len(app.state.fake.requests) == len(plan.requests)
         assert "127.0.0.2" in failure.error
+
+
+async def test_a_place_kolada_does_not_list_fails_a_request_without_a_municipality_segment(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """Such a request names every place Kolada lists, and only those."""
+    dataset, kpis, years, _ = hostile_setup()
+    async with client_for(dataset) as client:
+        await pipeline.refresh_metadata(client, con, "run")
+    plan = pipeline.plan_values(con, kpis, years)
+    assert plan.layout == "all_municipalities"
+    target = plan.requests[-1]
+    faults = [Fault("bad_record", path_contains=target.path(), bad_record="foreign_municipality")]
+    async with client_for(dataset, faults) as client:
+        with pytest.raises(IngestFailedError, match="1 of") as caught:
+            await pipeline.load_values(client, con, "run", kpis, years)
+    [failure] = caught.value.result.failed
+    assert "'9999' is not a place Kolada's catalogue lists" in failure.error
+    assert target.path() in failure.error and '"municipality":"9999"' in failure.error
+    for table in ("raw_kpi_value", "hist_kpi_value"):
+        assert con.execute(
+            f"select count(*) from {table} where municipality_id = '9999'"
+        ).fetchone() == (0,)
+
+
+async def test_places_nobody_asked_for_are_answered_counted_and_not_stored(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    dataset, kpis, years, _ = hostile_setup()
+    async with client_for(dataset) as client:
+        await pipeline.refresh_metadata(client, con, "run")
+        kept_group = dataset.group_ids()[0]
+        places = [*dataset.municipality_ids(), kept_group]
+        plan = pipeline.plan_values(con, kpis, years, places)
+        assert plan.layout == "all_municipalities"
+        summary = await pipeline.load_values(client, con, "run", kpis, years, places)
+    stored_places = {
+        row[0]
+        for row in con.execute("select distinct municipality_id from hist_kpi_value").fetchall()
+    }
+    assert stored_places <= set(places) and kept_group in stored_places
+    # Every value of the other groups was answered and dropped: none is missing, none stored.
+    other_groups = set(dataset.group_ids()) - {kept_group}
+    answered_for_others = sum(
+        len(dataset.gender_values(kpi, group, year))
+        for kpi in kpis for group in other_groups for year in years
+    )  # fmt: skip
+    assert summary.result.dropped_values == answered_for_others > 0

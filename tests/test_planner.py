@@ -120,9 +120,20 @@ def test_a_request_without_a_municipality_segment_expects_every_place() -> None:
     plan = plan_data_requests(kpis(5), KOMMUN_IDS, [2020], answer_rows_without_municipality=3942)
     assert plan.layout == "all_municipalities"
     assert [r.expected_records for r in plan.requests] == [5 * 3942]
-    assert plan.requests[0].scope() == RequestScope(
-        frozenset(kpis(5)), None, frozenset({2020}), frozenset({"T", "K", "M"})
-    )
+
+
+def test_a_request_without_a_municipality_segment_names_every_listed_place() -> None:
+    """Its records must lie within the places Kolada lists; the run keeps its own."""
+    listed = [*KOMMUN_IDS, *(f"G{n}" for n in range(3630))]
+    plan = plan_data_requests(kpis(5), KOMMUN_IDS[:200], [2020], listed_places=listed)
+    assert plan.layout == "all_municipalities"
+    [request] = plan.requests
+    assert request.expected_records == 5 * len(listed)
+    assert request.scope() == RequestScope(
+        frozenset(kpis(5)), frozenset(listed), frozenset({2020}), frozenset({"T", "K", "M"}),
+        places_are_listed=True,
+    )  # fmt: skip
+    assert request.stored_places == tuple(sorted(KOMMUN_IDS[:200]))
 
 
 def test_a_request_names_its_ids_as_its_scope() -> None:

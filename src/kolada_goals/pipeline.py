@@ -176,15 +176,10 @@ def plan_values(
 ) -> RequestPlan:
     """Plan value requests for known KPIs; by default for every municipality Kolada lists."""
     check_known_kpis(con, kpi_ids)
-    places = (
-        list(municipality_ids) if municipality_ids else _column(con, "queries/municipality_ids.sql")
-    )
-    answer_rows = len(_column(con, "queries/municipality_ids.sql")) + len(
-        _column(con, "queries/municipality_group_ids.sql")
-    )
-    return plan_data_requests(
-        kpi_ids, places, years, answer_rows_without_municipality=max(answer_rows, 1)
-    )
+    listed_municipalities = _column(con, "queries/municipality_ids.sql")
+    places = list(municipality_ids) if municipality_ids else listed_municipalities
+    listed_places = [*listed_municipalities, *_column(con, "queries/municipality_group_ids.sql")]
+    return plan_data_requests(kpi_ids, places, years, listed_places=listed_places)
 
 
 @dataclass
@@ -203,6 +198,7 @@ def _merge(total: ValueIngestResult, part: ValueIngestResult) -> None:
     total.withdrawn_values += part.withdrawn_values
     total.seconds += part.seconds
     total.failed.extend(part.failed)
+    total.dropped_values += part.dropped_values
 
 
 def prune_raw(con: duckdb.DuckDBPyConnection, keep_days: int, now: datetime | None = None) -> int:

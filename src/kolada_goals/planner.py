@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
@@ -35,9 +35,11 @@ class RequestScope:
     Kolada answers every gender of a value, so a request names all three."""
 
     kpi_ids: frozenset[str]
-    place_ids: frozenset[str] | None  # None: no place segment, every place Kolada lists
+    place_ids: frozenset[str] | None  # None: not known, any id of Kolada's forms
     years: frozenset[int]
     genders: frozenset[str] = frozenset(GENDERS)
+    # The places are every place Kolada lists (no place segment), not ones the request named.
+    places_are_listed: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,11 @@ class DataRequest:
     places_without_municipality: int = field(
         default=DEFAULT_ANSWER_ROWS_WITHOUT_MUNICIPALITY, compare=False
     )
+    # Without a municipality segment: every place Kolada lists, which the answer's records
+    # must lie within (None: not known, only the forms of ids are checked) ...
+    listed_places: frozenset[str] | None = field(default=None, compare=False, repr=False)
+    # ... and the places the run keeps of it (None: every place answered).
+    kept_places: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 
     def path(self) -> str:
         parts = ["data", "kpi", ",".join(self.kpi_ids)]
@@ -61,8 +68,19 @@ class DataRequest:
         return "/".join(parts)
 
     def scope(self) -> RequestScope:
-        places = None if self.municipality_ids is None else frozenset(self.municipality_ids)
-        return RequestScope(frozenset(self.kpi_ids), places, frozenset(self.years))
+        if self.municipality_ids is None:
+            return RequestScope(
+                frozenset(self.kpi_ids), self.listed_places, frozenset(self.years),
+                places_are_listed=True,
+            )  # fmt: skip
+        return RequestScope(
+            frozenset(self.kpi_ids), frozenset(self.municipality_ids), frozenset(self.years)
+        )
+
+    @property
+    def stored_places(self) -> tuple[str, ...] | None:
+        """The places whose values the answer replaces (None: every place answered)."""
+        return self.kept_places if self.municipality_ids is None else self.municipality_ids
 
     @property
     def expected_records(self) -> int:
@@ -207,10 +225,21 @@ def plan_data_requests(
     municipality_ids: Sequence[str],
     years: Sequence[int],
     *,
-    answer_rows_without_municipality: int = DEFAULT_ANSWER_ROWS_WITHOUT_MUNICIPALITY,
+    listed_places: Collection[str] | None = None,
+    answer_rows_without_municipality: int | None = None,
     per_page: int = MAX_PER_PAGE,
 ) -> RequestPlan:
-    """Plan requests for every combination of the given KPIs, municipalities and years."""
+    """Plan requests for every combination of the given KPIs, municipalities and years.
+
+    `listed_places` is every municipality and group Kolada lists: what a request without a
+    municipality segment answers, and so what its records are checked against; the run
+    keeps only the given municipalities of such an answer. Without it, the answer is
+    assumed to hold `answer_rows_without_municipality` places per KPI and year."""
+    listed = frozenset(listed_places) if listed_places is not None else None
+    if answer_rows_without_municipality is None:
+        answer_rows_without_municipality = (
+            max(len(listed), 1) if listed is not None else DEFAULT_ANSWER_ROWS_WITHOUT_MUNICIPALITY
+        )
     kpis = sorted(set(kpi_ids))
     municipalities = sorted(set(municipality_ids))
     wanted_years = sorted(set(years))
@@ -225,8 +254,9 @@ def plan_data_requests(
         len(kpis), len(wanted_years), answer_rows_without_municipality, per_page
     )
     if all_cost < by_cost:
+        kept = tuple(municipalities)
         requests = tuple(
-            DataRequest(kpi_chunk, None, year_chunk, answer_rows_without_municipality)
+            DataRequest(kpi_chunk, None, year_chunk, answer_rows_without_municipality, listed, kept)
             for kpi_chunk, year_chunk in itertools.product(
                 balanced_chunks(kpis, k_all), balanced_chunks(wanted_years, y_all)
             )

@@ -2,8 +2,8 @@
 
 A data record is `{"kpi", "municipality" | "ou", "period", "values": [{"gender", "count",
 "status", "value", "isdeleted"}]}`, and lies in the scope of its request: a KPI, place,
-year and gender the request named (a request without a place segment names every place of
-Kolada's id forms). Anything else raises KoladaRecordError naming the URL, the record's
+year and gender the request named (a request without a place segment names every place
+Kolada's catalogue lists). Anything else raises KoladaRecordError naming the URL, the record's
 position on the page and the record itself: nothing is guessed.
 
 Two decoders, one verdict: pyarrow reads a page straight into columns (without the GIL)
@@ -123,7 +123,10 @@ def _check_ids(
     if scope is not None and scope.place_ids is not None and place_id not in scope.place_ids:
         raise _fail(
             url, index, record,
-            f"{place} id {place_id!r} was not asked for "
+            f"{place} id {place_id!r} is not a place Kolada's catalogue lists (a request "
+            "without a municipality segment answers only those)"
+            if scope.places_are_listed
+            else f"{place} id {place_id!r} was not asked for "
             f"(the request names {_named(scope.place_ids)})",
         )  # fmt: skip
     known.add((kpi_id, place_id))  # type: ignore[arg-type]  # checked above

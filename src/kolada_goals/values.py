@@ -15,7 +15,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import cached_property, partial
 from typing import Literal
@@ -58,7 +58,7 @@ class Slice:
     route: Literal["data", "oudata"]
     path: str
     kpi_ids: tuple[str, ...]
-    place_ids: tuple[str, ...] | None  # None: every municipality and group
+    place_ids: tuple[str, ...] | None  # None: every place answered
     periods: tuple[int, ...]
     is_changes: bool  # a from_date answer: apply as changes, not as a replacement
 
@@ -94,7 +94,7 @@ class Slice:
                 request.years, is_changes,
             )  # fmt: skip
         return cls(
-            slice_id, "data", request.path(), request.kpi_ids, request.municipality_ids,
+            slice_id, "data", request.path(), request.kpi_ids, request.stored_places,
             request.years, is_changes,
         )  # fmt: skip
 
@@ -512,6 +512,9 @@ class ValueIngestResult:
     withdrawn_values: int = 0
     seconds: float = 0.0
     failed: list[FailedSlice] = field(default_factory=list)
+    # Values answered for places outside the run's scope (groups nobody asked for), which
+    # a request without a municipality segment answers too: not stored.
+    dropped_values: int = 0
 
     @property
     def values_per_second(self) -> float:
@@ -523,9 +526,8 @@ class IngestFailedError(KoladaGoalsError):
         shown = "\n  ".join(f"{f.path}: {f.error}" for f in result.failed[:10])
         more = f"\n  … and {len(result.failed) - 10} more" if len(result.failed) > 10 else ""
         super().__init__(
-            f"{len(result.failed)} of {result.requests} requests failed; their slices kept "
-            f"the values stored before (the other {result.committed} were loaded):\n  "
-            f"{shown}{more}"
+            f"{len(result.failed)} of {result.requests} requests failed after the client's "
+            f"retries:\n  {shown}{more}"
         )
         self.result = result
 
@@ -534,6 +536,7 @@ class IngestFailedError(KoladaGoalsError):
 class _PageDone:
     piece: Slice
     page: Page[pa.Table]
+    dropped: int = 0  # values for places the run does not keep
 
 
 @dataclass(frozen=True)
@@ -548,6 +551,17 @@ class _SliceFailed:
 
 
 _Event = _PageDone | _SliceDone | _SliceFailed
+
+
+def _kept_places(request: ValueRequest) -> pa.Array | None:
+    """The places to keep of an answer that holds more than the run stores (None: all)."""
+    if (
+        isinstance(request, DataRequest)
+        and request.municipality_ids is None
+        and request.kept_places is not None
+    ):
+        return pa.array(request.kept_places, pa.string())
+    return None
 
 
 async def _fetch_slices(
@@ -568,9 +582,15 @@ async def _fetch_slices(
         pages = client.iter_decoded_pages(
             piece.path, params, decode, expected_records=request.expected_records
         )
+        kept = _kept_places(request)
         try:
             async for page in pages:
-                await events.put(_PageDone(piece, page))
+                if kept is None:
+                    await events.put(_PageDone(piece, page))
+                    continue
+                table = page.values.filter(pc.is_in(page.values["place_id"], value_set=kept))
+                dropped = page.values.num_rows - table.num_rows
+                await events.put(_PageDone(piece, replace(page, values=table), dropped))
         except Exception as error:  # every failure is reported per slice, none is dropped
             await events.put(_SliceFailed(piece, error))
             continue
@@ -634,6 +654,7 @@ async def ingest_values(
             if isinstance(event, _PageDone):
                 writer.stage(event.piece, event.page)
                 fetched_values += event.page.values.num_rows
+                result.dropped_values += event.dropped
                 continue
             finished += 1
             if isinstance(event, _SliceDone):
@@ -642,9 +663,7 @@ async def ingest_values(
                 writer.discard(event.piece)
                 failure = FailedSlice(event.piece.path, str(event.error), event.piece.kpi_ids)
                 result.failed.append(failure)
-                log.error(
-                    "request failed, slice kept as before: %s: %s", failure.path, failure.error
-                )
+                log.error("request failed: %s: %s", failure.path, failure.error)
             waiting = writer.ready_values
             if (
                 waiting >= BATCH_VALUES
@@ -677,6 +696,12 @@ async def ingest_values(
         result.values, result.committed, len(requests), result.seconds, writing_seconds,
         len(result.failed),
     )  # fmt: skip
+    if result.dropped_values:
+        log.info(
+            "values: %d values for places outside the run's scope (groups nobody asked for) "
+            "answered and not stored",
+            result.dropped_values,
+        )
     _record_failures(con, run_id, result.failed)
     if result.failed and raise_on_failure:
         raise IngestFailedError(result)
