@@ -115,8 +115,11 @@ def _run_options(
 
 def run_flow_once(options: RunOptions) -> None:
     """Run the nightly flow once, reporting to a Prefect API that dies with this process."""
+    from flows.console import quiet_expected_tracebacks
     from flows.nightly import nightly  # Prefect is slow to import: only when needed
     from flows.temporary_server import prefect_api_for_this_run
+
+    quiet_expected_tracebacks()
 
     with prefect_api_for_this_run():
         asyncio.run(nightly(**options.to_parameters()))
