@@ -3,9 +3,14 @@
     python benchmarks/ingest_benchmark.py --case a     # 50 KPIs x every municipality x 25 years
     python benchmarks/ingest_benchmark.py --case b     # the full catalogue x 30 years
     python benchmarks/ingest_benchmark.py --case b --kpis 500   # a share of it
+    python benchmarks/ingest_benchmark.py --case a --staged     # a reload: in place vs staged
 
 Prints requests against the lower bound, values per second end to end and peak RSS of the
-client process. The fake runs in its own process and serves SYNTHETIC values (for the real
+client process. With --staged: after a first load, the same full reload is timed twice, in
+place on the work database and as a run does it (copy to a staging file, load there, swap
+the copy in), and both rates are printed side by side.
+
+The fake runs in its own process and serves SYNTHETIC values (for the real
 catalogue's ids when ../shared/kolada-samples is present, else for an invented one).
 
 The lower bound: with dense data every wanted (KPI, municipality, year) record must arrive
@@ -18,17 +23,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
 import resource
 import socket
+import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import duckdb
+
 from kolada_goals import pipeline
 from kolada_goals.client import ClientSettings, KoladaClient
 from kolada_goals.fake import create_app, load_folder, serve, synthetic_dataset
 from kolada_goals.fake.synthetic import synthetic_metadata
+from kolada_goals.staged_run import staged_run
 from kolada_goals.warehouse import apply_schema, connect
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "kolada-samples"
@@ -94,10 +104,59 @@ async def run_case(base_url: str, database: Path, kpi_limit: int | None, years: 
     con.close()
 
 
+async def reload(
+    client: KoladaClient, con: duckdb.DuckDBPyConnection, kpi_ids: list[str], years: range
+) -> int:
+    """A full reload of `kpi_ids`; returns the values loaded."""
+    summary = await pipeline.load_values(client, con, "bench", kpi_ids, list(years),
+                                         force_full=True)  # fmt: skip
+    return summary.result.values
+
+
+async def compare_staged(base_url: str, database: Path, kpi_limit: int | None, years: range,
+                         rounds: int) -> None:  # fmt: skip
+    """A first load, then full reloads in place and staged, alternately."""
+    settings = ClientSettings(base_url=base_url, requests_per_second=None, max_concurrency=4)
+    async with KoladaClient(settings) as client:
+        con = connect(database)
+        apply_schema(con)
+        await pipeline.refresh_metadata(client, con, "bench")
+        kpi_ids = [
+            str(r[0]) for r in con.execute("select kpi_id from core_kpi order by 1").fetchall()
+        ][:kpi_limit]
+        await pipeline.load_values(client, con, "bench", kpi_ids, list(years))
+        con.close()
+        rates: dict[str, list[float]] = {"in place": [], "staged (copy, load, swap)": []}
+        for _ in range(rounds):
+            started = time.monotonic()
+            con = connect(database)
+            values = await reload(client, con, kpi_ids, years)
+            con.close()
+            rates["in place"].append(values / (time.monotonic() - started))
+            started = time.monotonic()
+            with staged_run(database) as run:
+                values = await reload(client, run.stage(), kpi_ids, years)
+                run.passed({})
+                # As StagedRun.publish swaps it in, without the publishing copy (which a run
+                # made before staging too).
+                os.replace(run.files.staging, run.files.work)
+            rates["staged (copy, load, swap)"].append(values / (time.monotonic() - started))
+    print(f"work database                 : {database.stat().st_size / 2**20:,.0f} MiB")
+    for name, found in rates.items():
+        shown = ", ".join(f"{rate:,.0f}" for rate in found)
+        print(f"{name:<30}: median {statistics.median(found):,.0f} values/s ({shown})")
+    medians = [statistics.median(found) for found in rates.values()]
+    print(f"staged against in place       : {medians[1] / medians[0] - 1:+.1%} (target >= -10 %)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--case", choices=["a", "b"], default="a")
     parser.add_argument("--kpis", type=int, help="limit the number of KPIs (case b)")
+    parser.add_argument(
+        "--staged", action="store_true", help="time full reloads in place and staged"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="reloads of each kind (--staged)")
     args = parser.parse_args()
     kpi_limit, years = (
         (50, range(2001, 2026)) if args.case == "a" else (args.kpis, range(1996, 2026))
@@ -110,8 +169,11 @@ def main() -> int:
     try:
         wait_for(port)
         with tempfile.TemporaryDirectory() as folder:
-            asyncio.run(run_case(f"http://127.0.0.1:{port}/v3", Path(folder) / "bench.duckdb",
-                                 kpi_limit, years))  # fmt: skip
+            base_url, database = f"http://127.0.0.1:{port}/v3", Path(folder) / "bench.duckdb"
+            if args.staged:
+                asyncio.run(compare_staged(base_url, database, kpi_limit, years, args.rounds))
+            else:
+                asyncio.run(run_case(base_url, database, kpi_limit, years))
     finally:
         server.terminate()
         server.join()
