@@ -5,10 +5,12 @@ import pytest
 
 from kolada_goals.planner import (
     MAX_IDS_PER_SEGMENT,
+    ChangeLayouts,
     DataRequest,
     OuDataRequest,
     RequestScope,
     balanced_chunks,
+    change_layouts,
     lower_bound_requests,
     plan_data_requests,
 )
@@ -145,3 +147,52 @@ def test_a_request_names_its_ids_as_its_scope() -> None:
     ou_request = OuDataRequest(("N00001",), ("V15E242500101",), (2022,))
     assert ou_request.expected_records == 1
     assert ou_request.scope().place_ids == frozenset({"V15E242500101"})
+
+
+# Kolada's catalogue, roughly: 312 places that are not groups, 3,630 groups of about 10
+# members ("Liknande kommuner ..." peer groups) and one of 290 (all kommuner).
+GROUP_SIZES = [10] * 3629 + [290]
+LISTED = [*KOMMUN_IDS, *(f"G{n}" for n in range(len(GROUP_SIZES)))]
+
+
+def layouts_for(kpi_count: int, year_count: int = 25) -> ChangeLayouts:
+    return change_layouts(
+        kpis(kpi_count), KOMMUN_IDS, range(2001, 2001 + year_count),
+        listed_places=LISTED, group_sizes=GROUP_SIZES,
+    )  # fmt: skip
+
+
+def test_a_quiet_night_asks_once_per_25_kpis_and_25_years_without_municipalities() -> None:
+    for kpi_count, year_count in [(50, 25), (6099, 25), (7, 30)]:
+        plan = layouts_for(kpi_count, year_count).plan(share=0.0)
+        assert plan.layout == "all_municipalities"
+        expected = math.ceil(kpi_count / 25) * math.ceil(year_count / 25)
+        assert len(plan.requests) == plan.expected_pages == plan.lower_bound == expected
+        assert all(r.municipality_ids is None for r in plan.requests)
+
+
+def test_scattered_changes_among_kommuner_are_asked_for_by_municipality() -> None:
+    """1 % of kommun values changed at random: most groups' means changed with them, so the
+    answer without a municipality segment would be mostly groups nobody asked for."""
+    layouts = layouts_for(50)
+    plan = layouts.plan(share=0.01)
+    assert plan.layout == "by_municipality"
+    assert plan.expected_pages == len(layouts.by_municipality) == 2 * 13
+    assert plan.expected_pages < layouts.expected_pages(layouts.all_places, 0.01, 5000)
+
+
+def test_the_sample_request_is_one_of_the_by_municipality_requests_among_kommuner() -> None:
+    layouts = layouts_for(50)
+    assert layouts.worth_probing
+    assert layouts.probe in layouts.by_municipality
+    assert layouts.probe.municipality_ids is not None
+    assert layouts.probe.municipality_ids[0] > "0200"  # not Riket and the regions first
+
+
+def test_for_a_few_municipalities_the_by_municipality_layout_is_planned_without_a_sample() -> None:
+    layouts = change_layouts(
+        kpis(50), KOMMUN_IDS[:20], range(2001, 2026), listed_places=LISTED,
+        group_sizes=GROUP_SIZES,
+    )  # fmt: skip
+    assert not layouts.worth_probing
+    assert layouts.plan(share=0.0).layout == "by_municipality"

@@ -22,7 +22,13 @@ from kolada_goals.incremental import (
     scope_hash,
 )
 from kolada_goals.metadata import MetadataBatch, load_metadata
-from kolada_goals.planner import RequestPlan, plan_data_requests
+from kolada_goals.planner import (
+    ChangeLayouts,
+    DataRequest,
+    RequestPlan,
+    change_layouts,
+    plan_data_requests,
+)
 from kolada_goals.sql_files import read_sql, sql_statements
 from kolada_goals.values import IngestFailedError, ValueIngestResult, ingest_values
 from kolada_goals.warehouse import loading_settings
@@ -168,6 +174,14 @@ def kpis_of_groups(con: duckdb.DuckDBPyConnection, kpi_group_ids: Sequence[str])
     return sorted({str(row[1]) for row in rows})
 
 
+def _listed_places(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
+    """Every municipality and every group Kolada's catalogue lists."""
+    return (
+        _column(con, "queries/municipality_ids.sql"),
+        _column(con, "queries/municipality_group_ids.sql"),
+    )
+
+
 def plan_values(
     con: duckdb.DuckDBPyConnection,
     kpi_ids: Sequence[str],
@@ -176,10 +190,28 @@ def plan_values(
 ) -> RequestPlan:
     """Plan value requests for known KPIs; by default for every municipality Kolada lists."""
     check_known_kpis(con, kpi_ids)
-    listed_municipalities = _column(con, "queries/municipality_ids.sql")
-    places = list(municipality_ids) if municipality_ids else listed_municipalities
-    listed_places = [*listed_municipalities, *_column(con, "queries/municipality_group_ids.sql")]
-    return plan_data_requests(kpi_ids, places, years, listed_places=listed_places)
+    municipalities, groups = _listed_places(con)
+    places = list(municipality_ids) if municipality_ids else municipalities
+    return plan_data_requests(kpi_ids, places, years, listed_places=[*municipalities, *groups])
+
+
+def change_layouts_of(
+    con: duckdb.DuckDBPyConnection,
+    kpi_ids: Sequence[str],
+    years: Sequence[int],
+    municipality_ids: Sequence[str] | None = None,
+) -> ChangeLayouts:
+    """Both layouts of the requests for what changed, for known KPIs."""
+    check_known_kpis(con, kpi_ids)
+    municipalities, groups = _listed_places(con)
+    sizes = dict(con.execute(read_sql("queries/municipality_group_sizes.sql")).fetchall())
+    return change_layouts(
+        kpi_ids,
+        list(municipality_ids) if municipality_ids else municipalities,
+        years,
+        listed_places=[*municipalities, *groups],
+        group_sizes=[int(sizes.get(group, 0)) for group in groups],
+    )
 
 
 @dataclass
@@ -187,6 +219,7 @@ class ValueLoadSummary:
     decision: LoadDecision
     plans: list[RequestPlan] = field(default_factory=list)
     result: ValueIngestResult = field(default_factory=ValueIngestResult)
+    layouts: ChangeLayouts | None = None  # of the changes, when any KPI asked for them
 
 
 def _merge(total: ValueIngestResult, part: ValueIngestResult) -> None:
@@ -230,6 +263,69 @@ def goal_kpi_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
     return _column(con, "queries/goal_kpi_ids.sql")
 
 
+async def _ingest(
+    client: KoladaClient,
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    plan: RequestPlan,
+    requests: Sequence[DataRequest],
+    since: date | None,
+    accept_drops: bool,
+) -> ValueIngestResult:
+    log.info(
+        "values (%s, %d KPIs): %d requests planned (%s layout, %d pages expected, lower bound %d)",
+        "full" if since is None else f"changes since {since}",
+        len({kpi for request in plan.requests for kpi in request.kpi_ids}),
+        len(requests),
+        plan.layout,
+        plan.expected_pages,
+        plan.lower_bound,
+    )
+    with loading_settings(con):
+        return await ingest_values(
+            client, con, run_id, requests, since, raise_on_failure=False,
+            accept_drops=accept_drops,
+        )  # fmt: skip
+
+
+async def _load_changes(
+    client: KoladaClient,
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    layouts: ChangeLayouts,
+    since: date,
+    accept_drops: bool,
+) -> tuple[RequestPlan, ValueIngestResult]:
+    """Load what changed since `since`, in the layout the night's changes make cheaper.
+
+    How many records changed is known only by asking: when the by-municipality layout
+    could be the cheaper one, one of its requests goes first and the share of its records
+    that changed is the estimate for the rest (its answer is loaded like the others)."""
+    result = ValueIngestResult()
+    share = 0.0
+    probe: DataRequest | None = None
+    if layouts.worth_probing:
+        probe = layouts.probe
+        records_before = client.stats.records
+        with loading_settings(con):
+            part = await ingest_values(
+                client, con, run_id, [probe], since, raise_on_failure=False,
+                accept_drops=accept_drops,
+            )  # fmt: skip
+        _merge(result, part)
+        asked = len(probe.kpi_ids) * len(probe.municipality_ids or ()) * len(probe.years)
+        answered = client.stats.records - records_before
+        share = answered / asked if asked else 0.0
+        log.info(
+            "values (changes since %s): %d of %d records of a sample request changed (%.2f %%)",
+            since, answered, asked, 100 * share,
+        )  # fmt: skip
+    plan = layouts.plan(share)
+    requests = [request for request in plan.requests if request != probe]
+    _merge(result, await _ingest(client, con, run_id, plan, requests, since, accept_drops))
+    return plan, result
+
+
 async def load_values(
     client: KoladaClient,
     con: duckdb.DuckDBPyConnection,
@@ -253,28 +349,15 @@ async def load_values(
     ):
         if not part_kpis:
             continue
-        plan = plan_values(con, part_kpis, years, municipality_ids)
-        summary.plans.append(plan)
-        log.info(
-            "values (%s, %d KPIs): %d requests planned (%s layout, %d pages expected, "
-            "lower bound %d)",
-            "full" if since is None else f"changes since {since}",
-            len(part_kpis),
-            len(plan.requests),
-            plan.layout,
-            plan.expected_pages,
-            plan.lower_bound,
-        )
-        with loading_settings(con):
-            part = await ingest_values(
-                client,
-                con,
-                run_id,
-                plan.requests,
-                since,
-                raise_on_failure=False,
-                accept_drops=accept_drops,
+        if since is None:
+            plan = plan_values(con, part_kpis, years, municipality_ids)
+            part = await _ingest(client, con, run_id, plan, plan.requests, None, accept_drops)
+        else:
+            summary.layouts = change_layouts_of(con, part_kpis, years, municipality_ids)
+            plan, part = await _load_changes(
+                client, con, run_id, summary.layouts, since, accept_drops
             )
+        summary.plans.append(plan)
         _merge(summary.result, part)
         failed_kpis = {kpi for failure in part.failed for kpi in failure.kpi_ids}
         loaded = [kpi for kpi in part_kpis if kpi not in failed_kpis]

@@ -285,3 +285,106 @@ def plan_ou_data_requests(
             balanced_chunks(sorted(set(years)), MAX_IDS_PER_SEGMENT),
         )
     )
+
+
+# --- changes since a date (from_date) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangeLayouts:
+    """The two ways to ask for what changed since a date, for one set of KPIs and years.
+
+    Without a municipality segment one request per 25 KPIs and 25 years covers every place,
+    but answers the changes of every group as well: a group's mean changes whenever one of
+    its members' values does, so scattered changes among kommuner reach many groups. With a
+    municipality segment the answer holds only the places asked for, in 25 times as many
+    requests per municipality chunk."""
+
+    all_places: tuple[DataRequest, ...]
+    by_municipality: tuple[DataRequest, ...]
+    listed_municipalities: int  # listed places that are not groups
+    group_sizes: tuple[int, ...]  # members of every listed group
+
+    @property
+    def lower_bound(self) -> int:
+        """Fewest requests for any night: every KPI chunk and year chunk must be asked once
+        in the cheaper layout, whatever changed."""
+        return min(len(self.all_places), len(self.by_municipality)) if self.all_places else 0
+
+    def changed_records(self, request: DataRequest, share: float) -> float:
+        """Records expected in the answer of `request` when a `share` of the kommuner's
+        records changed, at random: a group's record changes when any member's does."""
+        if request.municipality_ids is not None:
+            places = len(request.municipality_ids) * share
+        else:
+            groups = sum(1 - (1 - share) ** size for size in self.group_sizes)
+            places = self.listed_municipalities * share + groups
+        return len(request.kpi_ids) * len(request.years) * places
+
+    def expected_pages(self, requests: Sequence[DataRequest], share: float, per_page: int) -> int:
+        return sum(
+            max(1, math.ceil(self.changed_records(request, share) / per_page))
+            for request in requests
+        )
+
+    def plan(self, share: float, per_page: int = MAX_PER_PAGE) -> RequestPlan:
+        """The layout with the fewer expected pages when `share` of the records changed (by
+        municipality on a tie: its answers hold no groups nobody asked for)."""
+        all_pages = self.expected_pages(self.all_places, share, per_page)
+        by_pages = self.expected_pages(self.by_municipality, share, per_page)
+        if by_pages <= all_pages:
+            return RequestPlan(self.by_municipality, "by_municipality", by_pages, self.lower_bound)
+        return RequestPlan(self.all_places, "all_municipalities", all_pages, self.lower_bound)
+
+    @property
+    def probe(self) -> DataRequest:
+        """The request that samples the night's changes: the first KPIs and years, among
+        kommuner in the middle of the id order (the first ids are Riket and the regions)."""
+        first = self.by_municipality[0]
+        place_chunks = [
+            request
+            for request in self.by_municipality
+            if request.kpi_ids == first.kpi_ids and request.years == first.years
+        ]
+        return place_chunks[len(place_chunks) // 2]
+
+    @property
+    def worth_probing(self) -> bool:
+        """The by-municipality layout wins only if changes are many and scattered; when it
+        needs no more requests than the other one, it wins at any share."""
+        return len(self.by_municipality) > len(self.all_places)
+
+
+def change_layouts(
+    kpi_ids: Sequence[str],
+    municipality_ids: Sequence[str],
+    years: Sequence[int],
+    *,
+    listed_places: Collection[str],
+    group_sizes: Sequence[int],
+) -> ChangeLayouts:
+    """Both layouts of a request for the changes of the given KPIs, places and years, in
+    chunks of 25 ids per segment (a change answer is small: ids, not pages, bound it)."""
+    kpis = sorted(set(kpi_ids))
+    places = sorted(set(municipality_ids))
+    wanted_years = sorted(set(years))
+    listed = frozenset(listed_places)
+    if not (kpis and places and wanted_years):
+        return ChangeLayouts((), (), 0, ())
+    answer_rows = max(len(listed), 1)
+    kept = tuple(places)
+    kpi_chunks = balanced_chunks(kpis, MAX_IDS_PER_SEGMENT)
+    year_chunks = balanced_chunks(wanted_years, MAX_IDS_PER_SEGMENT)
+    all_places = tuple(
+        DataRequest(kpi_chunk, None, year_chunk, answer_rows, listed, kept)
+        for kpi_chunk, year_chunk in itertools.product(kpi_chunks, year_chunks)
+    )
+    by_municipality = tuple(
+        DataRequest(kpi_chunk, place_chunk, year_chunk)
+        for kpi_chunk, place_chunk, year_chunk in itertools.product(
+            kpi_chunks, balanced_chunks(places, MAX_IDS_PER_SEGMENT), year_chunks
+        )
+    )
+    return ChangeLayouts(
+        all_places, by_municipality, max(len(listed) - len(group_sizes), 0), tuple(group_sizes)
+    )
