@@ -114,7 +114,9 @@ def test_full_then_incremental_run_publish_and_report_revisions(tmp_path: Path) 
         options,
         "select mode, status, revised_values, failed_requests from meta_run order by started_at",
     )
-    assert runs == [("full", "succeeded", 0, 0), ("incremental", "succeeded", 1, 0)]
+    # The kommun's value, and the means of its two groups the run keeps (its county's
+    # kommuner and all kommuner), which changed with it.
+    assert runs == [("full", "succeeded", 0, 0), ("incremental", "succeeded", 3, 0)]
     assert published(
         options,
         f"select value from core_kpi_value where kpi_id = '{kpi}' and municipality_id = '2401' "

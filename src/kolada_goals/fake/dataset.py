@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol, overload, runtime_checkable
 
-from kolada_goals.ids import MUNICIPALITY_GROUP_ID
+from kolada_goals.ids import GENDERS, MUNICIPALITY_GROUP_ID
 
 # Values from the base data count as published long before any from_date a client sends.
 BASE_PUBLISHED = date(2000, 1, 1)
@@ -75,6 +75,12 @@ class FakeDataset:
             g["id"]: [m["member_id"] for m in g.get("members") or []]
             for g in self.municipality_groups
         }
+        # from_date walks the changes, each of which moves the means of its member's groups.
+        groups_of: dict[str, dict[str, None]] = {}
+        for group_id, members in self._members.items():
+            for member in members:
+                groups_of.setdefault(member, {})[group_id] = None
+        self._groups_of = {member: tuple(groups) for member, groups in groups_of.items()}
         # Paging asks for the same answer once per page: keep the last few, per data version.
         self._version = 0
         self._answers: OrderedDict[tuple[object, ...], list[Record]] = OrderedDict()
@@ -176,26 +182,64 @@ class FakeDataset:
     def changes_since(
         self, since: date, kpi_ids: Sequence[str], place_ids: Sequence[str], years: Sequence[int]
     ) -> list[Record]:
-        """Records with a value changed on or after `since`, each value with isdeleted."""
-        wanted_kpis, wanted_places, wanted_years = set(kpi_ids), set(place_ids), set(years)
-        touched: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
-        for (kpi_id, place_id, period, gender), change in sorted(self.changes.items()):
-            if (
-                change.changed_on < since
-                or kpi_id not in wanted_kpis
-                or place_id not in wanted_places
-                or period not in wanted_years
-            ):
+        """Records with a value changed on or after `since`, each value with isdeleted,
+        ordered like `answer`. A group's record changed when a member's value did: it
+        answers the group's current mean for the genders concerned, or isdeleted where no
+        member has a value any more."""
+        key = ("since", since, self._version, tuple(kpi_ids), tuple(place_ids), tuple(years))
+        if key in self._answers:
+            self._answers.move_to_end(key)
+            return self._answers[key]
+        kpi_order = _positions(kpi_ids)
+        place_order = _positions(place_ids)
+        year_order = _positions(years)
+        own: dict[tuple[str, str, int], dict[str, dict[str, Any]]] = {}
+        group_genders: dict[tuple[str, str, int], set[str]] = {}
+        for (kpi_id, place_id, period, gender), change in self.changes.items():
+            if change.changed_on < since or kpi_id not in kpi_order or period not in year_order:
                 continue
-            deleted = change.value is DELETED
-            value = None if deleted else change.value
-            entry = _entry(gender, value, 1)  # type: ignore[arg-type]
-            entry["isdeleted"] = deleted
-            touched.setdefault((kpi_id, place_id, period), []).append(entry)
-        return [
-            {"kpi": k, "municipality": p, "period": y, "values": entries}
-            for (k, p, y), entries in sorted(touched.items())
+            if place_id in place_order:
+                deleted = change.value is DELETED
+                value = None if deleted else change.value
+                entry = _entry(gender, value, 1)  # type: ignore[arg-type]
+                entry["isdeleted"] = deleted
+                own.setdefault((kpi_id, place_id, period), {})[gender] = entry
+            for group_id in self._groups_of.get(place_id, ()):
+                if group_id in place_order:
+                    group_genders.setdefault((kpi_id, group_id, period), set()).add(gender)
+        for (kpi_id, group_id, period), genders in group_genders.items():
+            means = {e["gender"]: e for e in self._group_mean(kpi_id, group_id, period)}
+            own[(kpi_id, group_id, period)] = {
+                gender: means.get(gender) or {**_entry(gender, None, 0), "isdeleted": True}
+                for gender in genders
+            }
+
+        def order(record: tuple[str, str, int]) -> tuple[int, int, int]:
+            return kpi_order[record[0]], place_order[record[1]], year_order[record[2]]
+
+        answer = [
+            {"kpi": k, "municipality": p, "period": y, "values": _in_gender_order(own[k, p, y])}
+            for k, p, y in sorted(own, key=order)
         ]
+        self._answers[key] = answer
+        while len(self._answers) > ANSWERS_KEPT:
+            self._answers.popitem(last=False)
+        return answer
+
+
+def _positions(items: Sequence[Any]) -> dict[Any, int]:
+    """Where each item first stands in a request's segment."""
+    positions: dict[Any, int] = {}
+    for index, item in enumerate(items):
+        positions.setdefault(item, index)
+    return positions
+
+
+def _in_gender_order(entries: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Entries by gender as the full answer lists them: T, K, M."""
+    return [entries[gender] for gender in GENDERS if gender in entries] + [
+        entry for gender, entry in entries.items() if gender not in GENDERS
+    ]
 
 
 def _entry(gender: str, value: float | None, count: int) -> dict[str, Any]:
