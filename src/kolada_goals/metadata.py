@@ -1,11 +1,15 @@
 """Kolada metadata (kpi, kpi_groups, municipality, municipality_groups, ou) into DuckDB.
 
-Each entity is landed raw (every record as JSON with run id, URL and fetch time), shaped
-into its core table(s), validated, and only then swapped in, in one transaction.
+Kolada has no from_date for metadata, so each entity's full list is fetched, shaped into its
+core table(s) and validated; then, in one transaction, only what changed is written: the
+records that are new or differ from their latest landed version are landed raw (as JSON with
+run id, URL and fetch time), a row marks each record no longer listed, and the core rows whose
+columns changed are replaced.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,6 +27,17 @@ from kolada_goals.sql_files import read_sql
 # A catalogue that shrinks below this share of what is stored is refused, not swapped in.
 MIN_KEPT_SHARE = 0.5
 
+# The key of each core table fed from metadata: a stored row is replaced when the fetched row
+# of its key differs in any column. Also the only names filled into the core SQL templates.
+CORE_KEYS: dict[str, tuple[str, ...]] = {
+    "core_kpi": ("kpi_id",),
+    "core_kpi_group": ("kpi_group_id",),
+    "core_kpi_group_member": ("kpi_group_id", "kpi_id"),
+    "core_municipality": ("municipality_id",),
+    "core_municipality_group": ("group_id",),
+    "core_ou": ("ou_id",),
+}
+
 
 class CatalogueShrankError(KoladaError):
     """The new list is much shorter than the stored one: more likely a fault than news."""
@@ -35,6 +50,34 @@ class MetadataBatch:
     request_url: str
     fetched_at: datetime
     records: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class MetadataChanges:
+    """An entity's fetched list against the latest landed version of each record."""
+
+    entity: str
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+
+    @property
+    def records(self) -> int:
+        """Records in the fetched list."""
+        return self.new + self.changed + self.unchanged
+
+    @property
+    def landed(self) -> int:
+        """Rows landed in raw_metadata_record."""
+        return self.new + self.changed + self.removed
+
+
+def record_hash(record: Any) -> str:
+    """md5 of the record's JSON with sorted keys: equal for equal content, whatever order
+    Kolada sends the keys in."""
+    canonical = orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
+    return hashlib.md5(canonical, usedforsecurity=False).hexdigest()
 
 
 def _field(batch: MetadataBatch, index: int, record: Any, key: str, kind: type) -> Any:
@@ -159,30 +202,61 @@ def ou_frame(batch: MetadataBatch) -> pl.DataFrame:
     )
 
 
-def land_raw(con: duckdb.DuckDBPyConnection, batch: MetadataBatch) -> None:
-    raw = pl.DataFrame(
-        {
-            "run_id": [batch.run_id] * len(batch.records),
-            "entity": [batch.entity] * len(batch.records),
-            "request_url": [batch.request_url] * len(batch.records),
-            "fetched_at": [batch.fetched_at] * len(batch.records),
-            "record_index": list(range(len(batch.records))),
-            "record": [orjson.dumps(r).decode() for r in batch.records],
-        },
-        schema={
-            "run_id": pl.String,
-            "entity": pl.String,
-            "request_url": pl.String,
-            "fetched_at": pl.Datetime("us", "UTC"),
-            "record_index": pl.Int32,
-            "record": pl.String,
-        },
-    )
-    con.register("staged_raw_metadata", raw.to_arrow())
-    try:
-        con.execute("insert into raw_metadata_record by name select * from staged_raw_metadata")
-    finally:
-        con.unregister("staged_raw_metadata")
+def land_raw(con: duckdb.DuckDBPyConnection, batch: MetadataBatch) -> MetadataChanges:
+    """Land the records that are new or differ from their latest landed version, and a row
+    marking each record no longer listed. Records are validated objects with a unique id."""
+    stored: dict[str, tuple[str | None, str | None]] = {
+        str(record_id): (stored_hash, stored_text)
+        for record_id, stored_hash, stored_text in con.execute(
+            read_sql("load/latest_metadata_records.sql"), {"entity": batch.entity}
+        ).fetchall()
+    }
+    landed: dict[str, list[Any]] = {"record_index": [], "record_id": [], "record": [],
+                                    "record_hash": []}  # fmt: skip
+    new = changed = 0
+    for index, record in enumerate(batch.records):
+        record_id = record["id"]
+        digest = record_hash(record)
+        text: str | None = None
+        if record_id in stored:
+            stored_hash, stored_text = stored[record_id]
+            if stored_hash == digest:
+                continue
+            if stored_hash is None:  # landed before hashes were kept
+                text = orjson.dumps(record).decode()
+                if text == stored_text:
+                    continue
+            changed += 1
+        else:
+            new += 1
+        landed["record_index"].append(index)
+        landed["record_id"].append(record_id)
+        landed["record"].append(text or orjson.dumps(record).decode())
+        landed["record_hash"].append(digest)
+    removed = sorted(set(stored) - {record["id"] for record in batch.records})
+    params = {
+        "run_id": batch.run_id,
+        "entity": batch.entity,
+        "request_url": batch.request_url,
+        "fetched_at": batch.fetched_at,
+    }
+    if landed["record_id"]:
+        frame = pl.DataFrame(
+            landed,
+            schema={"record_index": pl.Int32, "record_id": pl.String, "record": pl.String,
+                    "record_hash": pl.String},
+        )  # fmt: skip
+        con.register("staged_raw_metadata", frame.to_arrow())
+        try:
+            con.execute(read_sql("load/land_raw_metadata_record.sql"), params)
+        finally:
+            con.unregister("staged_raw_metadata")
+    if removed:
+        con.execute(
+            read_sql("load/land_removed_metadata_record.sql"), {**params, "record_ids": removed}
+        )
+    unchanged = len(batch.records) - new - changed
+    return MetadataChanges(batch.entity, new, changed, len(removed), unchanged)
 
 
 def _check_not_shrunk(con: duckdb.DuckDBPyConnection, table: str, new_rows: int, url: str) -> None:
@@ -198,11 +272,13 @@ def _check_not_shrunk(con: duckdb.DuckDBPyConnection, table: str, new_rows: int,
         )
 
 
-def _replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-    con.register("staged_core", frame.to_arrow())
+def _update_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Make `table` hold exactly `frame`, deleting and inserting only the rows that differ."""
+    key = ", ".join(CORE_KEYS[table])
+    con.register("staged_core", frame.select(con.table(table).columns).to_arrow())
     try:
-        con.execute(f"delete from {table}")
-        con.execute(f"insert into {table} by name select * from staged_core")
+        con.execute(read_sql("load/delete_changed_core_rows.sql").format(table=table, key=key))
+        con.execute(read_sql("load/insert_changed_core_rows.sql").format(table=table))
     finally:
         con.unregister("staged_core")
 
@@ -227,8 +303,10 @@ def _load_membership(
 
 def load_metadata(
     con: duckdb.DuckDBPyConnection, batch: MetadataBatch, allow_shrink: bool = False
-) -> int:
-    """Land, validate and swap in one entity's full list. Returns the number of records."""
+) -> MetadataChanges:
+    """Validate one entity's full list, then land and apply what changed since the stored
+    version, in one transaction. Returns how many records were new, changed, removed and
+    unchanged."""
     loaders: dict[str, Callable[[], list[tuple[str, pl.DataFrame]]]] = {
         "kpi": lambda: [("core_kpi", _validated(schemas.CoreKpi, kpi_frame(batch), batch))],
         "municipality": lambda: [
@@ -246,19 +324,21 @@ def load_metadata(
     tables = loaders[batch.entity]()  # shapes and validates before anything is written
     con.begin()
     try:
-        land_raw(con, batch)
+        if not allow_shrink:
+            for table, frame in tables:
+                if table in CORE_KEYS:
+                    _check_not_shrunk(con, table, frame.height, batch.request_url)
+        changes = land_raw(con, batch)
         for table, frame in tables:
             if table == "staged_membership":
                 _load_membership(con, batch, frame)
-                continue
-            if not allow_shrink:
-                _check_not_shrunk(con, table, frame.height, batch.request_url)
-            _replace_table(con, table, frame)
+            else:
+                _update_table(con, table, frame)
         con.commit()
     except BaseException:
         con.rollback()
         raise
-    return len(batch.records)
+    return changes
 
 
 def _kpi_group_tables(batch: MetadataBatch) -> list[tuple[str, pl.DataFrame]]:

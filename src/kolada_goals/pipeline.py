@@ -147,8 +147,12 @@ async def refresh_metadata(
     for entity in entities:
         url, records, fetched_at = await client.fetch_all(entity)
         batch = MetadataBatch(run_id, entity, url, fetched_at, records)
-        counts[entity] = load_metadata(con, batch, allow_shrink)
-        log.info("metadata %s: %d records", entity, counts[entity])
+        changes = load_metadata(con, batch, allow_shrink)
+        counts[entity] = changes.records
+        log.info(
+            "metadata %s: %d records, %d new, %d changed, %d removed",
+            entity, changes.records, changes.new, changes.changed, changes.removed,
+        )  # fmt: skip
     return counts
 
 
