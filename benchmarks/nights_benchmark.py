@@ -18,8 +18,9 @@ the first N KPIs only (all KPIs are still asked): changes concentrated in a few 
 
 Lower bounds: a full load needs ceil(KPIs x places x years / 5000) requests; a night needs
 at least one request per 25 KPIs and 25 years in the cheaper layout, and at least the pages
-its changed records fill in the layout without a municipality segment (the fake counts
-them), whichever layout a client chooses: the smaller of the two layouts' requests.
+its changed records fill in the layout without a municipality segment (counted from the
+fake's changes and group memberships), whichever layout a client chooses: the smaller of
+the two layouts' requests.
 """
 
 from __future__ import annotations
@@ -82,14 +83,30 @@ def revise(dataset: FakeDataset, kpi_ids: list[str], years: list[int], share: fl
 
 
 def changed_records(dataset: FakeDataset, kpi_ids: list[str], years: list[int]) -> list[int]:
-    """Records of the from_date answers without a municipality segment, per request."""
-    places = dataset.municipality_ids() + dataset.group_ids()
+    """Records of the from_date answers without a municipality segment, per request: the
+    places whose own values changed, and every group with a changed member (counted, not
+    answered: the answers of a full catalogue's 1 % night hold tens of millions of means)."""
+    groups_of: dict[str, list[str]] = {}
+    for group in dataset.municipality_groups:
+        for member in group.get("members") or []:
+            groups_of.setdefault(member["member_id"], []).append(group["id"])
     since = date.today()
-    return [
-        len(dataset.changes_since(since, kpi_chunk, places, year_chunk))
-        for kpi_chunk in balanced_chunks(sorted(kpi_ids), MAX_IDS_PER_SEGMENT)
-        for year_chunk in balanced_chunks(years, MAX_IDS_PER_SEGMENT)
-    ]
+    changed: dict[str, list[tuple[str, int]]] = {}
+    for (kpi, place, year, _), change in dataset.changes.items():
+        if change.changed_on >= since:
+            changed.setdefault(kpi, []).append((place, year))
+    counts = []
+    for kpi_chunk in balanced_chunks(sorted(kpi_ids), MAX_IDS_PER_SEGMENT):
+        for year_chunk in balanced_chunks(years, MAX_IDS_PER_SEGMENT):
+            wanted_years = set(year_chunk)
+            records: set[tuple[str, str, int]] = set()
+            for kpi in kpi_chunk:
+                for place, year in changed.get(kpi, ()):
+                    if year in wanted_years:
+                        records.add((kpi, place, year))
+                        records.update((kpi, group, year) for group in groups_of.get(place, ()))
+            counts.append(len(records))
+    return counts
 
 
 def serve_fake(port: int, control: Connection) -> None:

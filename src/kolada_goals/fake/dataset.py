@@ -201,6 +201,8 @@ class FakeDataset:
         kpi_order = _positions(kpi_ids)
         place_order = _positions(place_ids)
         year_order = _positions(years)
+        # Most requests name kommuner only: no group's mean to follow then.
+        asks_groups = any(MUNICIPALITY_GROUP_ID.fullmatch(place) for place in place_order)
         own: dict[tuple[str, str, int], dict[str, dict[str, Any]]] = {}
         group_genders: dict[tuple[str, str, int], set[str]] = {}
         keys = (key for kpi_id in kpi_order for key in self._change_keys_by_kpi.get(kpi_id, ()))
@@ -214,7 +216,7 @@ class FakeDataset:
                 entry = _entry(gender, value, 1)  # type: ignore[arg-type]
                 entry["isdeleted"] = deleted
                 own.setdefault((kpi_id, place_id, period), {})[gender] = entry
-            for group_id in self._groups_of.get(place_id, ()):
+            for group_id in self._groups_of.get(place_id, ()) if asks_groups else ():
                 if group_id in place_order:
                     group_genders.setdefault((kpi_id, group_id, period), set()).add(gender)
         for (kpi_id, group_id, period), genders in group_genders.items():
