@@ -30,7 +30,6 @@ import asyncio
 import math
 import multiprocessing
 import random
-import socket
 import sys
 import tempfile
 import threading
@@ -41,6 +40,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+# Run as a script: its folder is on sys.path.
+from ingest_benchmark import free_port, wait_for
 from kolada_goals import pipeline
 from kolada_goals.client import ClientSettings, KoladaClient
 from kolada_goals.fake import FakeDataset, create_app, load_folder, serve, synthetic_dataset
@@ -195,22 +196,6 @@ async def run_case(
         nights.append(changed)
     con.close()
     return nights
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for(port: int) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError("the fake Kolada did not start")
 
 
 def main() -> int:

@@ -6,11 +6,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import orjson
 import pyarrow as pa
 import pytest
 
-from kolada_goals.client import Page
+from kolada_goals.client import ClientSettings, KoladaClient, Page
 from kolada_goals.records import decode_value_page
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "kolada-samples"
@@ -133,3 +134,15 @@ def hostile_published_database(folder: Path) -> Path:
     con.execute("detach published")
     con.close()
     return path
+
+
+def fake_kolada_client(app: Any) -> KoladaClient:
+    """The real client on a fake Kolada app in this process, with fast retries."""
+    settings = ClientSettings(
+        base_url="http://kolada.test/v3",
+        requests_per_second=None,
+        backoff_initial_seconds=0.01,
+        backoff_max_seconds=0.02,
+        max_attempts=2,
+    )
+    return KoladaClient(settings, transport=httpx.ASGITransport(app=app))

@@ -13,13 +13,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import duckdb
-import httpx
 import pytest
 
 from kolada_goals import pipeline
-from kolada_goals.client import ClientSettings, KoladaClient
 from kolada_goals.fake import FakeDataset, create_app, synthetic_dataset
 from kolada_goals.warehouse import apply_schema, connect
+from tests.helpers import fake_kolada_client
 
 pytestmark = pytest.mark.anyio
 
@@ -37,17 +36,6 @@ TABLES = {
         "from hist_kpi_value where valid_to is null and not is_deleted order by all"
     ),
 }
-
-
-def client_for(app: Any) -> KoladaClient:
-    settings = ClientSettings(
-        base_url="http://kolada.test/v3",
-        requests_per_second=None,
-        backoff_initial_seconds=0.01,
-        backoff_max_seconds=0.02,
-        max_attempts=2,
-    )
-    return KoladaClient(settings, transport=httpx.ASGITransport(app=app))
 
 
 def new_database() -> duckdb.DuckDBPyConnection:
@@ -70,7 +58,7 @@ async def load(
     """One run's metadata and values; returns its summary and the queries of its data
     requests."""
     app = create_app(dataset)
-    async with client_for(app) as client:
+    async with fake_kolada_client(app) as client:
         await pipeline.refresh_metadata(client, con, run_id)
         summary = await pipeline.load_values(client, con, run_id, kpi_ids, YEARS, places)
     queries = [seen.query for seen in app.state.fake.requests if seen.path.startswith("/v3/data")]

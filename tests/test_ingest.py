@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import httpx
 import pytest
 
 from kolada_goals import pipeline
-from kolada_goals.client import ClientSettings, KoladaClient, page_limit
+from kolada_goals.client import KoladaClient, page_limit
 from kolada_goals.errors import UnknownKpiError
 from kolada_goals.fake import (
     FakeDataset,
@@ -23,22 +22,14 @@ from kolada_goals.fake import (
 )
 from kolada_goals.values import IngestFailedError
 from kolada_goals.warehouse import apply_schema, connect
-from tests.helpers import require_samples
+from tests.helpers import fake_kolada_client, require_samples
 
 pytestmark = pytest.mark.anyio
 SAMPLE_CSV = "data/vasterbotten_9kpis_1994-2022_long.csv"
 
 
 def client_for(dataset: FakeDataset, faults: Sequence[Fault] = (), app: Any = None) -> KoladaClient:
-    app = app or create_app(dataset, FaultPlan(list(faults)))
-    settings = ClientSettings(
-        base_url="http://kolada.test/v3",
-        requests_per_second=None,
-        backoff_initial_seconds=0.01,
-        backoff_max_seconds=0.02,
-        max_attempts=2,
-    )
-    return KoladaClient(settings, transport=httpx.ASGITransport(app=app))
+    return fake_kolada_client(app or create_app(dataset, FaultPlan(list(faults))))
 
 
 @pytest.fixture
