@@ -11,6 +11,13 @@ KPI_GROUP_ID = re.compile(r"G[0-9]*KPI[0-9]+")
 OU_ID = re.compile(r"V[0-9]{2}E[0-9]+")
 GENDERS = ("T", "K", "M")
 
+
+def whole(form: re.Pattern[str]) -> str:
+    """An id form as a pattern that must match the whole string (for pydantic, pandera and
+    pyarrow, which search rather than match whole)."""
+    return f"^(?:{form.pattern})$"
+
+
 RIKET_ID = "0000"
 ALL_KOMMUNER_GROUP_ID = "G2328"
 # County codes used by SCB for the 21 län (02, 11, 15 and 16 no longer exist).

@@ -25,17 +25,24 @@ import pyarrow.json as pa_json
 
 from kolada_goals.client import Envelope, decode_envelope
 from kolada_goals.errors import KoladaRecordError
-from kolada_goals.ids import GENDERS, KPI_ID, MUNICIPALITY_GROUP_ID, MUNICIPALITY_ID, OU_ID
+from kolada_goals.ids import (
+    GENDERS,
+    KPI_ID,
+    MUNICIPALITY_GROUP_ID,
+    MUNICIPALITY_ID,
+    OU_ID,
+    whole,
+)
 from kolada_goals.planner import RequestScope
 
 Place = Literal["municipality", "ou"]
 
 # The id forms of ids.py for pyarrow's regular expressions (RE2). RE2's \d is ASCII only, so
 # it accepts no more than Python's re: what it refuses goes to the record checks, which decide.
-_KPI_FORM = f"^(?:{KPI_ID.pattern})$"
+_KPI_FORM = whole(KPI_ID)
 _PLACE_FORMS: dict[Place, str] = {
     "municipality": f"^(?:{MUNICIPALITY_ID.pattern}|{MUNICIPALITY_GROUP_ID.pattern})$",
-    "ou": f"^(?:{OU_ID.pattern})$",
+    "ou": whole(OU_ID),
 }
 
 VALUE_ARROW_SCHEMA = pa.schema(

@@ -13,11 +13,12 @@ import polars as pl
 from pandera.errors import SchemaErrors
 
 from kolada_goals.errors import KoladaError
+from kolada_goals.ids import KPI_GROUP_ID, KPI_ID, MUNICIPALITY_GROUP_ID, MUNICIPALITY_ID, whole
 
-KPI_ID_PATTERN = r"^[NU]\d{5}$"
-MUNICIPALITY_ID_PATTERN = r"^\d{4}$"
-GROUP_ID_PATTERN = r"^G\d+$"
-KPI_GROUP_ID_PATTERN = r"^G\d*KPI\d+$"  # GKPI118, G2KPI110397
+KPI_ID_PATTERN = whole(KPI_ID)
+MUNICIPALITY_ID_PATTERN = whole(MUNICIPALITY_ID)
+GROUP_ID_PATTERN = whole(MUNICIPALITY_GROUP_ID)
+KPI_GROUP_ID_PATTERN = whole(KPI_GROUP_ID)  # GKPI118, G2KPI110397
 
 
 class CoreKpi(pa.DataFrameModel):

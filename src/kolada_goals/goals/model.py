@@ -10,9 +10,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-KommunId = Annotated[str, Field(pattern=r"^\d{4}$", description="kommunkod, 4 digits, quoted")]
-KpiId = Annotated[str, Field(pattern=r"^[NU]\d{5}$", description="Kolada KPI id, e.g. N15428")]
-GroupId = Annotated[str, Field(pattern=r"^G\d+$", description="Kolada municipality group id")]
+from kolada_goals.ids import KPI_ID, MUNICIPALITY_GROUP_ID, MUNICIPALITY_ID, whole
+
+KommunId = Annotated[
+    str, Field(pattern=whole(MUNICIPALITY_ID), description="kommunkod, 4 digits, quoted")
+]
+KpiId = Annotated[str, Field(pattern=whole(KPI_ID), description="Kolada KPI id, e.g. N15428")]
+GroupId = Annotated[
+    str, Field(pattern=whole(MUNICIPALITY_GROUP_ID), description="Kolada municipality group id")
+]
 YEAR_RANGE = (1970, 2100)  # first and last year a file may name
 Year = Annotated[int, Field(ge=YEAR_RANGE[0], le=YEAR_RANGE[1])]
 Identifier = Annotated[str, Field(pattern=r"^[\w.\-]+$", min_length=1, max_length=80)]

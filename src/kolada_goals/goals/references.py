@@ -3,7 +3,6 @@ run must put in its synthetic catalogue."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,10 +15,7 @@ from kolada_goals.goals.source import (
     load_yaml_with_lines,
     read_bounded_bytes,
 )
-
-_KPI = re.compile(r"^[NU]\d{5}$")
-_KOMMUN = re.compile(r"^\d{4}$")
-_GROUP = re.compile(r"^G\d+$")
+from kolada_goals.ids import is_kpi_id, is_municipality_group_id, is_municipality_id
 
 
 @dataclass
@@ -32,13 +28,15 @@ class NamedIds:
 def _walk(node: Any, found: NamedIds) -> None:
     if isinstance(node, dict):
         for key, value in node.items():
-            if key == "kpi" and isinstance(value, str) and _KPI.match(value):
+            if key == "kpi" and isinstance(value, str) and is_kpi_id(value):
                 found.kpi_ids.add(value)
-            elif key == "kommun" and isinstance(value, str) and _KOMMUN.match(value):
+            elif key == "kommun" and isinstance(value, str) and is_municipality_id(value):
                 found.kommun_ids.add(value)
             elif key == "kommuner" and isinstance(value, list):
-                found.kommun_ids.update(v for v in value if isinstance(v, str) and _KOMMUN.match(v))
-            elif key == "group" and isinstance(value, str) and _GROUP.match(value):
+                found.kommun_ids.update(
+                    v for v in value if isinstance(v, str) and is_municipality_id(v)
+                )
+            elif key == "group" and isinstance(value, str) and is_municipality_group_id(value):
                 found.group_ids.add(value)
             else:
                 _walk(value, found)
