@@ -1,4 +1,4 @@
--- The first values of KPIs with nothing stored yet (count_open_hist_in_scope.sql found no open
+-- The first values of KPIs with nothing stored yet (kpis_with_open_history.sql found no open
 -- history row): every answered value opens a history row, exactly as slice_change would list
 -- it, without comparing against history.
 insert into hist_kpi_value
