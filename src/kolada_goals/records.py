@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 import pyarrow as pa
@@ -282,7 +283,7 @@ def _plain_values(
         or periods is None
         or entry_lists is None
         or not _ids_are_valid(kpi_ids, place_ids, place, scope)
-        or not (scope is None or _all_in(periods, pa.array(sorted(scope.years), pa.int64())))
+        or not (scope is None or _all_in(periods, _value_set(scope.years, pa.int64())))
     ):
         return None
     entries = entry_lists.flatten()
@@ -303,7 +304,7 @@ def _plain_values(
     gender_codes = pc.index_in(genders, value_set=pa.array(GENDERS))
     if gender_codes.null_count:
         return None  # an unknown gender
-    if scope is not None and not _all_in(genders, pa.array(sorted(scope.genders), pa.string())):
+    if scope is not None and not _all_in(genders, _value_set(scope.genders, pa.string())):
         return None
     # A gender twice in one record repeats a (record, gender) key.
     keys = pc.add(pc.multiply(parents.cast(pa.int64()), 4), gender_codes.cast(pa.int64()))
@@ -356,6 +357,13 @@ def _is_number(data_type: pa.DataType) -> bool:
     return bool(pa.types.is_float64(data_type) or pa.types.is_int64(data_type))
 
 
+@lru_cache(maxsize=64)
+def _value_set(ids: frozenset[Any], type_: pa.DataType) -> pa.Array:
+    """The ids of a scope as an array, made once per scope rather than once per page (a
+    request without a municipality segment names some 3,900 places)."""
+    return pa.array(sorted(ids), type_)
+
+
 def _all_in(array: pa.Array, named: pa.Array) -> bool:
     """Every element of `array` is one of `named` (vectorised)."""
     return bool(pc.all(pc.is_in(array, value_set=named), min_count=0).as_py())
@@ -376,6 +384,6 @@ def _ids_are_valid(
         return False
     if scope is None:
         return True
-    return _all_in(kpis, pa.array(sorted(scope.kpi_ids), pa.string())) and (
-        scope.place_ids is None or _all_in(places, pa.array(sorted(scope.place_ids), pa.string()))
+    return _all_in(kpis, _value_set(scope.kpi_ids, pa.string())) and (
+        scope.place_ids is None or _all_in(places, _value_set(scope.place_ids, pa.string()))
     )
