@@ -267,6 +267,21 @@ def goal_kpi_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
     return _column(con, "queries/goal_kpi_ids.sql")
 
 
+async def _fetch_and_load(
+    client: KoladaClient,
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    requests: Sequence[DataRequest],
+    since: date | None,
+    accept_drops: bool,
+) -> ValueIngestResult:
+    with loading_settings(con):
+        return await ingest_values(
+            client, con, run_id, requests, since, raise_on_failure=False,
+            accept_drops=accept_drops,
+        )  # fmt: skip
+
+
 async def _ingest(
     client: KoladaClient,
     con: duckdb.DuckDBPyConnection,
@@ -285,11 +300,7 @@ async def _ingest(
         plan.expected_pages,
         plan.lower_bound,
     )
-    with loading_settings(con):
-        return await ingest_values(
-            client, con, run_id, requests, since, raise_on_failure=False,
-            accept_drops=accept_drops,
-        )  # fmt: skip
+    return await _fetch_and_load(client, con, run_id, requests, since, accept_drops)
 
 
 async def _load_changes(
@@ -311,12 +322,7 @@ async def _load_changes(
     if layouts.worth_probing:
         probe = layouts.probe
         records_before = client.stats.records
-        with loading_settings(con):
-            part = await ingest_values(
-                client, con, run_id, [probe], since, raise_on_failure=False,
-                accept_drops=accept_drops,
-            )  # fmt: skip
-        _merge(result, part)
+        _merge(result, await _fetch_and_load(client, con, run_id, [probe], since, accept_drops))
         asked = len(probe.kpi_ids) * len(probe.municipality_ids or ()) * len(probe.years)
         answered = client.stats.records - records_before
         share = answered / asked if asked else 0.0
