@@ -98,6 +98,16 @@ def work_runs(options: RunOptions) -> list[tuple[object, ...]]:
         return con.execute("select status, error from meta_run order by started_at").fetchall()
 
 
+def after_a_good_run(tmp_path: Path) -> tuple[FakeDataset, RunOptions]:
+    """A synthetic dataset and the options of a run of it that completed and published (the
+    fake it ran against has stopped since)."""
+    dataset = synthetic_dataset()
+    with serve_in_thread(create_app(dataset)) as base_url:
+        options = options_for(tmp_path, base_url, dataset)
+        run_flow(options)
+    return dataset, options
+
+
 def test_full_then_incremental_run_publish_and_report_revisions(tmp_path: Path) -> None:
     dataset = synthetic_dataset()
     with serve_in_thread(create_app(dataset)) as base_url:
@@ -159,10 +169,7 @@ def test_goal_kpis_are_fetched_and_statuses_published_and_frozen(tmp_path: Path)
 
 
 def test_a_failed_fetch_fails_the_run_and_keeps_the_published_database(tmp_path: Path) -> None:
-    dataset = synthetic_dataset()
-    with serve_in_thread(create_app(dataset)) as base_url:
-        options = options_for(tmp_path, base_url, dataset)
-        run_flow(options)
+    dataset, options = after_a_good_run(tmp_path)
     before = published(options, "select * from core_kpi_value order by all")
     before_work = work_tables(options)
     faults = FaultPlan([Fault("server_error", path_contains="/data/", times=None)])
@@ -209,10 +216,7 @@ def start_fetching_run(options: RunOptions, base_url: str) -> subprocess.Popen[b
 def test_a_run_failing_its_data_tests_leaves_the_work_database_and_the_next_run_publishes(
     tmp_path: Path,
 ) -> None:
-    dataset = synthetic_dataset()
-    with serve_in_thread(create_app(dataset)) as base_url:
-        options = options_for(tmp_path, base_url, dataset)
-        run_flow(options)
+    dataset, options = after_a_good_run(tmp_path)
     before = work_tables(options)
     published_before = published(options, "select * from core_kpi_value order by all")
     new_kpi = dataset.kpis[4]["id"]  # loaded for the first time, its rows as they come
@@ -283,10 +287,7 @@ def test_a_second_run_at_once_is_refused_naming_the_first(tmp_path: Path) -> Non
 def test_a_killed_run_leaves_the_published_database_and_the_next_run_completes(
     tmp_path: Path,
 ) -> None:
-    dataset = synthetic_dataset()
-    with serve_in_thread(create_app(dataset)) as base_url:
-        options = options_for(tmp_path, base_url, dataset)
-        run_flow(options)
+    dataset, options = after_a_good_run(tmp_path)
     before = published(options, "select * from core_kpi_value order by all")
     before_work = work_tables(options)
     slow = FaultPlan([Fault("slow", path_contains="/data/", seconds=60, times=None)])
@@ -317,10 +318,7 @@ def counting(app: Any, paths: list[str]) -> Any:
 def test_a_shrunken_catalogue_ends_the_run_at_once_and_names_the_way_out(
     tmp_path: Path,
 ) -> None:
-    dataset = synthetic_dataset()
-    with serve_in_thread(create_app(dataset)) as base_url:
-        options = options_for(tmp_path, base_url, dataset)
-        run_flow(options)
+    dataset, options = after_a_good_run(tmp_path)
     shrunk = synthetic_dataset(kpis=dataset.kpis[:4])
     paths: list[str] = []
     with serve_in_thread(counting(create_app(shrunk), paths)) as base_url:
