@@ -34,11 +34,11 @@ from pathlib import Path
 
 import duckdb
 
-from kolada_goals import pipeline
-from kolada_goals.client import ClientSettings, KoladaClient
+from kolada_goals.extract.client import ClientSettings, KoladaClient
 from kolada_goals.fake import create_app, load_folder, serve, synthetic_dataset
 from kolada_goals.fake.synthetic import synthetic_metadata
-from kolada_goals.staged_run import staged_run
+from kolada_goals.load import pipeline
+from kolada_goals.load.staged_run import staged_run
 from kolada_goals.warehouse import apply_schema, connect
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "kolada-samples"

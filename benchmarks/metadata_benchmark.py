@@ -26,9 +26,9 @@ import duckdb
 import httpx
 import orjson
 
-from kolada_goals import metadata, pipeline
-from kolada_goals.client import METADATA_ENTITIES, ClientSettings, KoladaClient
+from kolada_goals.extract.client import METADATA_ENTITIES, ClientSettings, KoladaClient
 from kolada_goals.fake import create_app, load_folder
+from kolada_goals.load import metadata, pipeline
 from kolada_goals.warehouse import apply_schema, connect
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "kolada-samples"

@@ -42,12 +42,12 @@ from typing import Any
 
 # Run as a script: its folder is on sys.path.
 from ingest_benchmark import free_port, wait_for
-from kolada_goals import pipeline
-from kolada_goals.client import ClientSettings, KoladaClient
+from kolada_goals.extract.client import ClientSettings, KoladaClient
+from kolada_goals.extract.incremental import record_loaded, scope_hash
+from kolada_goals.extract.planner import MAX_IDS_PER_SEGMENT, MAX_PER_PAGE, balanced_chunks
 from kolada_goals.fake import FakeDataset, create_app, load_folder, serve, synthetic_dataset
 from kolada_goals.fake.synthetic import synthetic_metadata
-from kolada_goals.incremental import record_loaded, scope_hash
-from kolada_goals.planner import MAX_IDS_PER_SEGMENT, MAX_PER_PAGE, balanced_chunks
+from kolada_goals.load import pipeline
 from kolada_goals.warehouse import apply_schema, connect
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "kolada-samples"

@@ -12,7 +12,7 @@ import argparse
 import time
 from pathlib import Path
 
-from kolada_goals.marts import build_marts
+from kolada_goals.status.marts import build_marts
 from kolada_goals.warehouse import apply_schema, connect
 
 DATA_SQL = Path(__file__).with_name("status_data.sql")

@@ -8,15 +8,15 @@ import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from kolada_goals import pipeline
-from kolada_goals.client import DEFAULT_BASE_URL, KoladaClient
-from kolada_goals.data_tests import run_data_tests
 from kolada_goals.errors import KoladaGoalsError
+from kolada_goals.extract.client import DEFAULT_BASE_URL, KoladaClient
 from kolada_goals.goals.store import GoalLoadSummary, load_goal_definitions, watch_kpis
-from kolada_goals.marts import build_marts
+from kolada_goals.load import pipeline
+from kolada_goals.load.ingest import IngestFailedError
+from kolada_goals.load.staged_run import StagedRun, staged_run
 from kolada_goals.settings import RunOptions
-from kolada_goals.staged_run import StagedRun, staged_run
-from kolada_goals.values import IngestFailedError
+from kolada_goals.status.data_tests import run_data_tests
+from kolada_goals.status.marts import build_marts
 from kolada_goals.warehouse import apply_schema
 
 
@@ -162,7 +162,7 @@ async def run_nightly(options: RunOptions) -> dict[str, Any]:
     run_id = pipeline.new_run_id()
     summary: pipeline.ValueLoadSummary | None = None
     # The run writes a staging copy of the work database, swapped in only after its data
-    # tests passed and it was published (kolada_goals.staged_run): a failed or killed run
+    # tests passed and it was published (kolada_goals.load.staged_run): a failed or killed run
     # leaves the work database as the last good run left it.
     with staged_run(options.work_database) as run:
         apply_schema(run.work)

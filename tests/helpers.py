@@ -11,8 +11,8 @@ import orjson
 import pyarrow as pa
 import pytest
 
-from kolada_goals.client import ClientSettings, KoladaClient, Page
-from kolada_goals.records import decode_value_page
+from kolada_goals.extract.client import ClientSettings, KoladaClient, Page
+from kolada_goals.extract.records import decode_value_page
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "kolada-samples"
 

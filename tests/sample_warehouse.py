@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import httpx
 
-from kolada_goals import pipeline
-from kolada_goals.client import ClientSettings, KoladaClient
+from kolada_goals.extract.client import ClientSettings, KoladaClient
 from kolada_goals.fake import create_app, load_folder
 from kolada_goals.goals.store import load_goal_definitions
-from kolada_goals.marts import build_marts
+from kolada_goals.load import pipeline
+from kolada_goals.status.marts import build_marts
 from kolada_goals.warehouse import apply_schema, connect
 
 ROOT = Path(__file__).resolve().parents[1]

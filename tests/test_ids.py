@@ -23,7 +23,7 @@ def test_the_goal_format_and_the_catalogue_checks_use_the_same_forms() -> None:
     from pydantic import TypeAdapter, ValidationError
 
     from kolada_goals.goals.model import KommunId, KpiId
-    from kolada_goals.schemas import KPI_ID_PATTERN, MUNICIPALITY_ID_PATTERN
+    from kolada_goals.load.schemas import KPI_ID_PATTERN, MUNICIPALITY_ID_PATTERN
 
     TypeAdapter(KommunId).validate_python("2425")
     for adapter, value in ((TypeAdapter(KommunId), "２４２５"), (TypeAdapter(KpiId), "N٠٠٩٤٥")):

@@ -3,8 +3,8 @@
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from kolada_goals.planner import DataRequest
-from kolada_goals.values import Slice, ValueWriter
+from kolada_goals.extract.planner import DataRequest
+from kolada_goals.load.ingest import Slice, ValueWriter
 from kolada_goals.warehouse import apply_schema, connect
 from tests.helpers import page, record
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kolada_goals.client import ClientSettings
+from kolada_goals.extract.client import ClientSettings
 from kolada_goals.settings import ParameterError, RunOptions, format_years, parse_years
 
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from kolada_goals.client import DEFAULT_BASE_URL, ClientSettings
 from kolada_goals.errors import KoladaGoalsError
-from kolada_goals.incremental import DEFAULT_FULL_EVERY_DAYS
-from kolada_goals.pipeline import default_years
-from kolada_goals.publish import DEFAULT_PUBLISHED_DATABASE, DEFAULT_WORK_DATABASE
+from kolada_goals.extract.client import DEFAULT_BASE_URL, ClientSettings
+from kolada_goals.extract.incremental import DEFAULT_FULL_EVERY_DAYS
+from kolada_goals.load.pipeline import default_years
+from kolada_goals.load.publish import DEFAULT_PUBLISHED_DATABASE, DEFAULT_WORK_DATABASE
 
 BASE_URL_ENVIRONMENT_VARIABLE = "KOLADA_BASE_URL"
 DEFAULT_GOALS_DIRECTORY = Path("data") / "goals"

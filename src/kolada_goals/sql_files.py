@@ -10,7 +10,7 @@ SQL_ROOT = Path(__file__).resolve().parents[2] / "sql"
 
 @cache
 def read_sql(relative_path: str) -> str:
-    """Text of sql/<relative_path>, e.g. read_sql('load/land_raw_kpi_value.sql')."""
+    """Text of sql/<relative_path>, e.g. read_sql('load/raw/land_raw_kpi_value.sql')."""
     path = SQL_ROOT / relative_path
     if not path.is_file():
         raise FileNotFoundError(f"SQL file not found: {path}")

@@ -18,6 +18,9 @@ from kolada_goals.sql_files import SQL_ROOT, read_sql, sql_files
 MEMORY_LIMIT_VARIABLE = "KOLADA_GOALS_DUCKDB_MEMORY_LIMIT"
 DEFAULT_LOADING_MEMORY_LIMIT = "256MB"
 
+# Tables before views, load's before those of the goals (views join both).
+SCHEMA_FOLDERS = ("load/schema", "goals/schema", "load/views", "goals/views")
+
 
 def connect(path: Path | str = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
     if str(path) != ":memory:":
@@ -50,9 +53,9 @@ def _checked_size(text: str) -> str:
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Bring a database of an earlier version up to date (sql/migrations), then create every
     table of sql/schema and every view of sql/views (idempotent)."""
-    for (name,) in con.execute(read_sql("queries/pending_migrations.sql")).fetchall():
+    for (name,) in con.execute(read_sql("load/meta/pending_migrations.sql")).fetchall():
         _run(con, SQL_ROOT / "migrations" / f"{name}.sql")
-    for path in [*sql_files("schema"), *sql_files("views")]:
+    for path in [path for folder in SCHEMA_FOLDERS for path in sql_files(folder)]:
         _run(con, path)
 
 

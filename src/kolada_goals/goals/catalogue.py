@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 import orjson
 
-from kolada_goals.client import KoladaClient
+from kolada_goals.extract.client import KoladaClient
 from kolada_goals.sql_files import read_sql
 
 CATALOGUE_ENTITIES = ("kpi", "municipality", "municipality_groups")
@@ -40,16 +40,16 @@ class Catalogue:
         kpis = {
             kpi_id: KpiFacts(title, bool(gendered), kind)
             for kpi_id, title, gendered, kind in con.execute(
-                read_sql("queries/catalogue_kpis.sql")
+                read_sql("outputs/queries/catalogue_kpis.sql")
             ).fetchall()
         }
         municipalities = {
             municipality_id: Municipality(title, kind)
             for municipality_id, kind, title in con.execute(
-                read_sql("queries/catalogue_municipalities.sql")
+                read_sql("outputs/queries/catalogue_municipalities.sql")
             ).fetchall()
         }
-        groups = dict(con.execute(read_sql("queries/catalogue_groups.sql")).fetchall())
+        groups = dict(con.execute(read_sql("outputs/queries/catalogue_groups.sql")).fetchall())
         return cls(kpis, municipalities, groups)
 
     @classmethod

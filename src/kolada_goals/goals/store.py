@@ -82,7 +82,7 @@ def _indicator_row(
 
 
 def _delete_kommun(con: duckdb.DuckDBPyConnection, kommun_id: str) -> None:
-    for statement in sql_statements("load/delete_goal_definitions.sql"):
+    for statement in sql_statements("goals/delete_goal_definitions.sql"):
         con.execute(statement, [kommun_id])
 
 
@@ -94,7 +94,7 @@ def _store_file(
     kommun = definition.kommun
     _delete_kommun(con, kommun)
     con.execute(
-        read_sql("load/insert_goal_definition_file.sql"),
+        read_sql("goals/insert_goal_definition_file.sql"),
         [
             kommun, definition.name, str(validated.path), validated.digest, definition.vision,
             definition.vision_year, definition.source, definition.note,
@@ -121,11 +121,11 @@ def _store_file(
                 forecasts.append((kommun, indicator.id, year, forecast.value, forecast.note))
     locals_ = [(kommun, v.indicator_id, v.period, v.value) for v in validated.local_values]
     for sql, rows in (
-        ("load/insert_goal.sql", goal_rows),
-        ("load/insert_goal_indicator.sql", indicator_rows),
-        ("load/insert_goal_indicator_target.sql", targets),
-        ("load/insert_goal_indicator_forecast.sql", forecasts),
-        ("load/insert_goal_local_value.sql", locals_),
+        ("goals/insert_goal.sql", goal_rows),
+        ("goals/insert_goal_indicator.sql", indicator_rows),
+        ("goals/insert_goal_indicator_target.sql", targets),
+        ("goals/insert_goal_indicator_forecast.sql", forecasts),
+        ("goals/insert_goal_local_value.sql", locals_),
     ):
         if rows:
             con.executemany(read_sql(sql), rows)
@@ -212,7 +212,7 @@ def _remove_kommuner_without_file(
     kommun_unknown: list[Path],
     summary: GoalLoadSummary,
 ) -> None:
-    stored = [row[0] for row in con.execute(read_sql("queries/goal_kommun_ids.sql")).fetchall()]
+    stored = [row[0] for row in con.execute(read_sql("goals/goal_kommun_ids.sql")).fetchall()]
     gone = [kommun for kommun in stored if kommun not in present]
     if gone and kommun_unknown:
         # An unreadable file whose name names no kommun may be any kommun's: removing none
@@ -249,9 +249,9 @@ class KpiWatchChange:
 def watch_kpis(con: duckdb.DuckDBPyConnection, run_id: str) -> list[KpiWatchChange]:
     """Record what this run sees of every KPI the goals name; return what is missing or
     changed since the previous check."""
-    con.execute(read_sql("load/snapshot_kpi_watch.sql"), [run_id])
-    con.execute(read_sql("load/kpi_watch_changes.sql"), [run_id])
-    rows = con.execute(read_sql("queries/kpi_watch_report.sql"), [run_id]).fetchall()
+    con.execute(read_sql("goals/snapshot_kpi_watch.sql"), [run_id])
+    con.execute(read_sql("goals/kpi_watch_changes.sql"), [run_id])
+    rows = con.execute(read_sql("outputs/queries/kpi_watch_report.sql"), [run_id]).fetchall()
     changes = [KpiWatchChange(*row) for row in rows]
     for change in changes:
         logger.warning("KPI watch: %s", change)

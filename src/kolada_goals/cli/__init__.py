@@ -1,0 +1,1 @@
+"""The kolada-goals command."""

@@ -1,0 +1,124 @@
+"""`kolada-goals status | export | report | snapshot`: the outputs report authors use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import typer
+
+from kolada_goals.errors import KoladaGoalsError
+from kolada_goals.load.publish import DEFAULT_PUBLISHED_DATABASE, DEFAULT_WORK_DATABASE
+from kolada_goals.outputs.terminal import literal_text, make_console, print_error
+from kolada_goals.sql_files import read_sql
+
+console = make_console(stderr=True)
+out_console = make_console()
+
+KommunOption = Annotated[str, typer.Option(help="Kommunkod, e.g. 2425 for Dorotea.")]
+ModeOption = Annotated[
+    str, typer.Option(help="outcome (årsredovisning) or forecast (delårsrapport).")
+]
+YearOption = Annotated[
+    int | None, typer.Option(help="Report year (default: the latest up to this year).")
+]
+DatabaseOption = Annotated[Path, typer.Option(help="Published DuckDB file to read.")]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    print_error(console, message)
+    return typer.Exit(code)
+
+
+@contextmanager
+def published_database(path: Path, kommun_id: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The published database, read-only, after checking that `kommun_id` is a kommun."""
+    if not path.is_file():
+        raise fail(f"{path} does not exist: run `kolada-goals run` (or `kolada-goals demo`) first")
+    with duckdb.connect(str(path), read_only=True) as con:
+        try:
+            known = con.execute(
+                read_sql("outputs/queries/municipality_type.sql"), [kommun_id]
+            ).fetchone()
+        except duckdb.CatalogException:
+            raise fail(f"{path} is not a kolada-goals database") from None
+        if known is None or known[0] != "K":
+            raise fail(f"{kommun_id!r} is not a kommun id (e.g. 2425 for Dorotea)", 2)
+        yield con
+
+
+def status(
+    kommun: KommunOption, mode: ModeOption = "outcome", year: YearOption = None,
+    database: DatabaseOption = DEFAULT_PUBLISHED_DATABASE,
+) -> None:  # fmt: skip
+    """Print the goal tree of a kommun with its statuses."""
+    from kolada_goals.outputs.status_tree import status_tree
+
+    with published_database(database, kommun) as con:
+        try:
+            out_console.print(status_tree(con, kommun, mode, year))
+        except KoladaGoalsError as error:
+            raise fail(str(error)) from None
+
+
+def export(
+    kommun: KommunOption,
+    out: Annotated[Path, typer.Option(help="File to write (csv/parquet: two files from it).")],
+    format: Annotated[str, typer.Option("--format", help="xlsx, csv or parquet.")] = "xlsx",
+    mode: ModeOption = "outcome", year: YearOption = None,
+    database: DatabaseOption = DEFAULT_PUBLISHED_DATABASE,
+) -> None:  # fmt: skip
+    """Write the status tables of a kommun (xlsx with colours and an explanation sheet)."""
+    from kolada_goals.outputs.export import FORMATS, write_export
+
+    if format not in FORMATS:
+        raise fail(f"unknown format {format!r}: use one of {', '.join(FORMATS)}", 2)
+    with published_database(database, kommun) as con:
+        try:
+            paths = write_export(con, kommun, format, out, mode, year)
+        except KoladaGoalsError as error:
+            raise fail(str(error)) from None
+    for path in paths:
+        console.print(literal_text(f"wrote {path}"))
+
+
+def report(
+    kommun: KommunOption,
+    out: Annotated[Path, typer.Option(help="HTML file (or folder) to write.")],
+    mode: ModeOption = "outcome", year: YearOption = None,
+    database: DatabaseOption = DEFAULT_PUBLISHED_DATABASE,
+) -> None:  # fmt: skip
+    """Write a self-contained HTML report in Swedish for a kommun."""
+    from kolada_goals.outputs.report import write_report
+
+    with published_database(database, kommun) as con:
+        try:
+            path = write_report(con, kommun, out, mode, year)
+        except KoladaGoalsError as error:
+            raise fail(str(error)) from None
+    console.print(literal_text(f"wrote {path}"))
+
+
+def snapshot(
+    label: Annotated[str, typer.Option(help='e.g. "Delårsrapport 2026".')],
+    replace: Annotated[bool, typer.Option("--replace", help="Take a label again.")] = False,
+    database: DatabaseOption = DEFAULT_PUBLISHED_DATABASE,
+    work_database: Annotated[Path, typer.Option(help="Work DuckDB file.")] = DEFAULT_WORK_DATABASE,
+) -> None:
+    """Freeze the status tables as they are now, under a label (snap_* tables)."""
+    from kolada_goals.outputs.snapshot import take_snapshot
+
+    try:
+        result = take_snapshot(work_database, database, label, replace)
+    except KoladaGoalsError as error:
+        raise fail(str(error)) from None
+    where = "published" if result.published else "stored; published with the next good run"
+    console.print(
+        literal_text(
+            f"snapshot {result.label!r}: {result.indicator_rows} indicator rows, "
+            f"{result.goal_rows} goal rows ({where})"
+        )
+    )

@@ -1,0 +1,115 @@
+"""Status tables for report authors: xlsx (traffic-light colours, frozen header, a sheet on
+the rule and sources), csv or parquet.
+
+Titles, reasons and motivations come from Kolada and from the kommuner's goal files, so a
+cell may read `=HYPERLINK(...)`. No output turns such text into a formula: xlsx cells hold it
+as a string, csv cells get a leading apostrophe, parquet keeps typed columns as they are.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+import xlsxwriter
+
+from kolada_goals.outputs.report import resolve_report
+from kolada_goals.sql_files import read_sql
+
+FORMATS = ("xlsx", "csv", "parquet")
+# Text that a spreadsheet reads as a formula when it opens a csv file (OWASP, CSV injection).
+CSV_FORMULA_START = r"^[=+\-@\t\r]"
+# xlsxwriter writes strings that look like formulas or URLs as formulas and links by default.
+XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
+STATUS_COLOURS = {"green": "#63BE7B", "yellow": "#FFEB84", "red": "#F8696B", "grey": "#D9D9D9"}
+ABOUT_ROWS = [
+    ("Statusregel (standard)", "Grönt: målvärdet är nått eller värdet är i nivå med eller bättre "
+     "än referensen (länets kommuner, ovägt medel). Gult: sämre än referensen med högst 10 %. "
+     "Rött: sämre med mer än 10 %. Grått: kan inte bedömas; orsaken står alltid i kolumnen Orsak."),
+    ("Riktning", "higher: högre är bättre; lower: lägre är bättre."),
+    ("Utfall", "Senast publicerade period till och med året (årsredovisning)."),
+    ("Prognos", "Manuell prognos ur måldefinitionerna, annars en linjär trend av de senaste "
+     "värdena, annars grått (delårsrapport)."),
+    ("Målens status", "Majoritet bland bedömda indikatorer och delmål, lika går till det sämre "
+     "(eller sämsta, om kommunen valt det). Gråa räknas inte."),
+    ("Källa för värden", "Källa: Kolada"),
+    ("Källa för referenser, avvikelser och status", "Egen bearbetning av data från Kolada"),
+]  # fmt: skip
+
+
+def export_frames(
+    con: duckdb.DuckDBPyConnection, kommun_id: str, mode: str, year: int | None
+) -> tuple[int, pl.DataFrame, pl.DataFrame]:
+    """(year, goals, indicators) of one report; raises ReportError on bad arguments."""
+    _, year = resolve_report(con, kommun_id, mode, year, date.today())
+    params: dict[str, Any] = {"kommun_id": kommun_id, "mode": mode, "year": year}
+    goals = con.execute(read_sql("outputs/export/goals.sql"), params).pl()
+    indicators = con.execute(read_sql("outputs/export/indicators.sql"), params).pl()
+    return year, goals, indicators
+
+
+def write_export(
+    con: duckdb.DuckDBPyConnection, kommun_id: str, fmt: str, out: Path, mode: str,
+    year: int | None,
+) -> list[Path]:  # fmt: skip
+    """Write the report's tables; csv and parquet give two files <out>-mal and
+    <out>-indikatorer. Returns the paths written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    year, goals, indicators = export_frames(con, kommun_id, mode, year)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "xlsx":
+        path = out if out.suffix == ".xlsx" else out.with_suffix(".xlsx")
+        _write_xlsx(path, goals, indicators)
+        return [path]
+    stem = out.with_suffix("")
+    paths = [Path(f"{stem}-mal.{fmt}"), Path(f"{stem}-indikatorer.{fmt}")]
+    for frame, path in zip((goals, indicators), paths, strict=True):
+        if fmt == "csv":
+            csv_safe(frame).write_csv(path)
+        else:
+            frame.write_parquet(path)
+    return paths
+
+
+def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with every text cell that a spreadsheet would take for a formula prefixed with a
+    single quote, as OWASP recommends; numbers and other typed columns stay as they are."""
+    text_columns = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(
+        pl.when(pl.col(name).str.contains(CSV_FORMULA_START))
+        .then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name in text_columns
+    )
+
+
+def _write_xlsx(path: Path, goals: pl.DataFrame, indicators: pl.DataFrame) -> None:
+    with xlsxwriter.Workbook(str(path), XLSX_OPTIONS) as book:
+        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        colours = {s: book.add_format({"bg_color": c}) for s, c in STATUS_COLOURS.items()}
+        for name, frame in (("Mål", goals), ("Indikatorer", indicators)):
+            sheet = book.add_worksheet(name)
+            for column, title in enumerate(frame.columns):
+                sheet.write(0, column, title, header)
+                sheet.set_column(column, column, max(10, min(50, len(title) + 4)))
+            for row, record in enumerate(frame.iter_rows(), start=1):
+                for column, value in enumerate(record):
+                    sheet.write(row, column, value)
+            sheet.freeze_panes(1, 0)
+            status_column = frame.columns.index("Status")
+            for status, colour in colours.items():
+                sheet.conditional_format(
+                    1, status_column, max(frame.height, 1), status_column,
+                    {"type": "cell", "criteria": "==", "value": f'"{status}"', "format": colour},
+                )  # fmt: skip
+        about = book.add_worksheet("Om statusen")
+        about.set_column(0, 0, 40)
+        about.set_column(1, 1, 120)
+        for row, (key, text) in enumerate(ABOUT_ROWS):
+            about.write(row, 0, key, header)
+            about.write(row, 1, text)

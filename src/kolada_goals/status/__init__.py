@@ -1,0 +1,1 @@
+"""The status marts (references, indicator and goal statuses) and the data tests that guard them."""
