@@ -62,16 +62,26 @@ def build(cases: Sequence[Case], extra_values: Sequence[tuple[str, str, int, flo
     apply_schema(con)
     municipalities = [("0000", "Riket", "L"), ("0024", "Region", "L"), (KOMMUN, "K1", "K")]
     municipalities += [(m, m, "K") for m in COUNTY + OTHER_COUNTY]
-    con.executemany("insert into core_municipality values (?, ?, ?)", municipalities)
+    con.executemany(
+        "insert into core_municipality (municipality_id, title, municipality_type) "
+        "values (?, ?, ?)",
+        municipalities,
+    )
     con.execute(
-        "insert into goal_definition_file values ('2401', 'K1', 'f.yaml', 'x', 'Vision', null, "
-        "null, null, 2021, 2024, null, ?, now(), null)",
+        "insert into goal_definition_file (kommun_id, kommun_name, file_path, file_sha256, "
+        "vision, vision_year, policy_source, note, mandate_first_year, mandate_last_year, "
+        "levels, rollup_method, loaded_at, loaded_run_id) values ('2401', 'K1', 'f.yaml', 'x', "
+        "'Vision', null, null, null, 2021, 2024, null, ?, now(), null)",
         [rollup],
     )
-    depth = {g: 0 if p is None else 1 for g, p in goals}
+    depth: dict[str, int] = {}
+    for goal_id, parent in goals:  # a parent comes before its sub-goals
+        depth[goal_id] = 0 if parent is None else depth[parent] + 1
     for ordinal, (goal_id, parent) in enumerate(goals):
         con.execute(
-            "insert into goal values ('2401', ?, ?, ?, ?, null, ?, null, null, 2021, 2024)",
+            "insert into goal (kommun_id, goal_id, parent_goal_id, depth, ordinal, level, title, "
+            "owner, description, mandate_first_year, mandate_last_year) "
+            "values ('2401', ?, ?, ?, ?, null, ?, null, null, 2021, 2024)",
             [goal_id, parent, depth[goal_id], ordinal, f"Mål {goal_id}"],
         )
     indicators, values = [], []
@@ -105,19 +115,24 @@ def build(cases: Sequence[Case], extra_values: Sequence[tuple[str, str, int, flo
             values.append((kpi, "0000", case.period, 50.0))
         if case.target is not None:
             con.execute(
-                "insert into goal_indicator_target values ('2401', ?, ?, ?)",
+                "insert into goal_indicator_target (kommun_id, indicator_id, period, "
+                "target_value) values ('2401', ?, ?, ?)",
                 [case.indicator, case.period, case.target],
             )
     for indicator, year, value in forecasts:
         con.execute(
-            "insert into goal_indicator_forecast values ('2401', ?, ?, ?, null)",
+            "insert into goal_indicator_forecast (kommun_id, indicator_id, period, "
+            "forecast_value, note) values ('2401', ?, ?, ?, null)",
             [indicator, year, value],
         )
     frame = pl.DataFrame(indicators, infer_schema_length=None)  # noqa: F841 (read by DuckDB)
     con.execute("insert into goal_indicator by name select * from frame")
     rows = [(k, m, p, "T", v, 1, "", False, False) for k, m, p, v in [*values, *extra_values]]
     con.executemany(
-        "insert into hist_kpi_value values (?, ?, ?, ?, ?, ?, ?, ?, ?, now(), null, 'test')", rows
+        "insert into hist_kpi_value (kpi_id, municipality_id, period, gender, value, count, "
+        "status, is_deleted, is_revision, valid_from, valid_to, run_id) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, now(), null, 'test')",
+        rows,
     )
     build_marts(con)
     return con
@@ -316,6 +331,19 @@ def test_roll_up_majority_tie_goes_to_the_worse_and_grey_does_not_vote() -> None
     assert goal_status(worst, "G1")[0] == "yellow"
 
 
+def test_roll_up_climbs_every_level_of_the_tree() -> None:
+    cases = [
+        Case("r1", 50.0, goal="G2"), Case("r2", 50.0, goal="G2"),
+        Case("g1", 100.0, goal="G1"), Case("g2", 120.0, goal="G1"),
+    ]  # fmt: skip
+    con = build(cases, goals=(("G0", None), ("G1", "G0"), ("G2", "G1")))
+    majority = " (majoritet, lika går till det sämre)"
+    assert goal_status(con, "G2") == ("red", "0 gröna, 0 gula, 2 röda" + majority)
+    # G1 votes over its two indicators and its sub-goal G2
+    assert goal_status(con, "G1") == ("green", "2 gröna, 0 gula, 1 röda" + majority)
+    assert goal_status(con, "G0") == ("green", "1 gröna, 0 gula, 0 röda" + majority)
+
+
 def test_roll_up_of_only_grey_children_is_grey_with_a_reason() -> None:
     con = build([Case("a", None, goal="G1"), Case("b", 100.0, goal="G2", rule="monitor")])
     assert goal_status(con, "G1") == ("grey", "Inget av 1 underliggande kunde bedömas")
@@ -333,7 +361,8 @@ def test_outcome_report_shows_the_latest_published_period() -> None:
 
 
 def test_every_report_row_is_a_status_row() -> None:
-    """The two views repeat the same columns: a report row is the status row it shows."""
+    """The report view adds its own two columns to the status view's: a report row is the
+    status row it shows."""
     con = build(
         [
             Case("manual", 100.0, history={2021: 90.0}),

@@ -12,30 +12,32 @@ kommun_value as (
     from core_kpi_value v join kommun k using (municipality_id)
 ),
 county_expected as (select county_code, count(*) as expected from kommun group by county_code),
+county_mean as (
+    select kpi_id, period, gender, county_code,
+           avg(value) as mean_value, count(value) as contributing
+    from kommun_value group by kpi_id, period, gender, county_code
+),
 county as (
     select 'county' as reference_kind, c.county_code as reference_id, c.kpi_id, c.period, c.gender,
            c.mean_value as reference_value, c.contributing as reference_count,
            e.expected as reference_expected,
            g.group_id as kolada_group_id, gv.value as kolada_group_value,
            gv.member_count as kolada_group_count
-    from (
-        select kpi_id, period, gender, county_code,
-               avg(value) as mean_value, count(value) as contributing
-        from kommun_value group by kpi_id, period, gender, county_code
-    ) c
+    from county_mean c
     join county_expected e using (county_code)
     left join mart_county_group g using (county_code)
     left join core_municipality_group_value gv
         on gv.group_id = g.group_id and gv.kpi_id = c.kpi_id
        and gv.period = c.period and gv.gender = c.gender
 ),
+all_kommuner_mean as (
+    select kpi_id, period, gender, avg(value) as mean_value, count(value) as contributing
+    from kommun_value group by kpi_id, period, gender
+),
 all_kommuner as (
     select 'all_kommuner', 'G2328', a.kpi_id, a.period, a.gender, a.mean_value, a.contributing,
            (select count(*) from kommun), 'G2328', gv.value, gv.member_count
-    from (
-        select kpi_id, period, gender, avg(value) as mean_value, count(value) as contributing
-        from kommun_value group by kpi_id, period, gender
-    ) a
+    from all_kommuner_mean a
     left join core_municipality_group_value gv
         on gv.group_id = 'G2328' and gv.kpi_id = a.kpi_id
        and gv.period = a.period and gv.gender = a.gender
@@ -65,20 +67,25 @@ named_group_mean as (
         on gv.group_id = n.group_id and gv.kpi_id = v.kpi_id
        and gv.period = v.period and gv.gender = v.gender
     group by n.group_id, v.kpi_id, v.period, v.gender, gv.value, gv.member_count
-)
-select *,
-       -- Kolada rounds its group means; a difference beyond rounding is worth a look.
-       kolada_group_value is not null and reference_value is not null
-           and abs(kolada_group_value - reference_value) > 0.051 + 0.001 * abs(reference_value)
-           as disagrees_with_kolada,
-       case when reference_kind = 'riket' then 'Källa: Kolada'
-            else 'Egen bearbetning av data från Kolada' end as source_label
-from (
+),
+-- union all matches by position: the columns take the names of county, the first.
+reference as (
     select * from county
     union all select * from all_kommuner
     union all select * from riket
     union all select * from named_group_mean
-);
+),
+final as (
+    select *,
+           -- Kolada rounds its group means; a difference beyond rounding is worth a look.
+           kolada_group_value is not null and reference_value is not null
+               and abs(kolada_group_value - reference_value) > 0.051 + 0.001 * abs(reference_value)
+               as disagrees_with_kolada,
+           case when reference_kind = 'riket' then 'Källa: Kolada'
+                else 'Egen bearbetning av data från Kolada' end as source_label
+    from reference
+)
+select * from final;
 
 comment on table mart_reference_value is 'Reference values to compare kommuner with. Grain: (reference_kind, reference_id, kpi_id, period, gender). county and all_kommuner and group are unweighted means computed here from member values; riket is Kolada''s value for 0000.';
 comment on column mart_reference_value.reference_kind is 'county (the kommuner of one län), all_kommuner, riket, group (a Kolada group named in a goal definition)';

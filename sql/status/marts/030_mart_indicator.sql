@@ -2,30 +2,33 @@
 -- that do not change from period to period, and the rule's parameters. Rebuilt with the
 -- statuses, so that it matches them even if the goal definitions change afterwards.
 create or replace table mart_indicator as
-select
-    row_number() over (order by i.kommun_id, i.indicator_id)::integer as indicator_key,
-    i.kommun_id, i.indicator_id, i.goal_id,
-    coalesce(i.title, k.title) as indicator_title,
-    i.kpi_id, i.gender, i.direction, i.rule, i.reference_kind,
-    case i.reference_kind
-        when 'county' then substr(i.kommun_id, 1, 2)
-        when 'riket' then '0000'
-        when 'all_kommuner' then 'G2328'
-        when 'group' then i.reference_group_id
-        when 'kommuner' then array_to_string(i.reference_kommuner, ',')
-        when 'own_trend' then i.kommun_id
-    end as reference_id,
-    i.reference_kommuner, i.reference_years, i.tolerance_kind, i.tolerance_value,
-    i.min_reference_count, i.trend_threshold_pct, i.motivation,
-    g.mandate_first_year, g.mandate_last_year,
-    i.kpi_id is not null and k.kpi_id is null as kpi_removed,
-    try_cast(k.publ_period as integer) as publ_period,
-    k.prel_publication_date, k.publication_date,
-    case when i.kpi_id is null then 'Egen bearbetning av kommunens uppgifter'
-         else 'Egen bearbetning av data från Kolada' end as source_label
-from goal_indicator i
-join goal g using (kommun_id, goal_id)
-left join core_kpi k on k.kpi_id = i.kpi_id;
+with final as (
+    select
+        row_number() over (order by i.kommun_id, i.indicator_id)::integer as indicator_key,
+        i.kommun_id, i.indicator_id, i.goal_id,
+        coalesce(i.title, k.title) as indicator_title,
+        i.kpi_id, i.gender, i.direction, i.rule, i.reference_kind,
+        case i.reference_kind
+            when 'county' then substr(i.kommun_id, 1, 2)
+            when 'riket' then '0000'
+            when 'all_kommuner' then 'G2328'
+            when 'group' then i.reference_group_id
+            when 'kommuner' then array_to_string(i.reference_kommuner, ',')
+            when 'own_trend' then i.kommun_id
+        end as reference_id,
+        i.reference_kommuner, i.reference_years, i.tolerance_kind, i.tolerance_value,
+        i.min_reference_count, i.trend_threshold_pct, i.motivation,
+        g.mandate_first_year, g.mandate_last_year,
+        i.kpi_id is not null and k.kpi_id is null as kpi_removed,
+        try_cast(k.publ_period as integer) as publ_period,
+        k.prel_publication_date, k.publication_date,
+        case when i.kpi_id is null then 'Egen bearbetning av kommunens uppgifter'
+             else 'Egen bearbetning av data från Kolada' end as source_label
+    from goal_indicator i
+    join goal g using (kommun_id, goal_id)
+    left join core_kpi k on k.kpi_id = i.kpi_id
+)
+select * from final;
 
 comment on table mart_indicator is 'Every indicator of a goal with what it is judged by: the columns of mart_indicator_status that do not change from period to period, and the rule''s parameters. Grain: (kommun_id, indicator_id). Rebuilt with the statuses, so that it matches them even if the goal definitions change afterwards.';
 comment on column mart_indicator.indicator_key is 'Numbers the indicators (in kommun_id, indicator_id order) for mart_indicator_status_row; renumbered at every build';

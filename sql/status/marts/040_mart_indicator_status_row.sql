@@ -25,18 +25,21 @@ local_value as (
     select i.indicator_key, l.period, l.value
     from goal_local_value l join indicator i using (kommun_id, indicator_id)
 ),
--- Mandate, target and local-value years that the KPI has no values for.
+-- The mandate, target and local-value years of every indicator.
+indicator_year as (
+    select indicator_key, kpi_id,
+           unnest(range(mandate_first_year, mandate_last_year + 1))::integer as period
+    from indicator
+    union all
+    select i.indicator_key, i.kpi_id, t.period
+    from goal_indicator_target t join indicator i using (kommun_id, indicator_id)
+    union all
+    select indicator_key, null, period from local_value
+),
+-- Those that the KPI has no values for.
 extra_period as (
-    select distinct indicator_key, kpi_id, period from (
-        select indicator_key, kpi_id,
-               unnest(range(mandate_first_year, mandate_last_year + 1))::integer as period
-        from indicator
-        union all
-        select i.indicator_key, i.kpi_id, t.period
-        from goal_indicator_target t join indicator i using (kommun_id, indicator_id)
-        union all
-        select indicator_key, null, period from local_value
-    ) e
+    select distinct indicator_key, kpi_id, period
+    from indicator_year e
     where not exists (select 1 from kpi_period p where p.kpi_id = e.kpi_id and p.period = e.period)
 ),
 -- The kommun's own value (Kolada's, or the kommun's for a local measure) in every period.
@@ -62,15 +65,17 @@ own_trend_value as (
     semi join indicator i
       on i.indicator_key = o.indicator_key and i.reference_kind = 'own_trend'
 ),
+-- The kommuner of a kommuner reference.
+listed_member as (
+    select indicator_key, kpi_id, gender, unnest(reference_kommuner) as member_id,
+           len(reference_kommuner) as expected
+    from indicator where reference_kind = 'kommuner'
+),
 listed_mean as (
     select l.indicator_key, v.period,
            avg(v.value) as reference_value, count(v.value) as reference_count,
            any_value(l.expected) as reference_expected
-    from (
-        select indicator_key, kpi_id, gender, unnest(reference_kommuner) as member_id,
-               len(reference_kommuner) as expected
-        from indicator where reference_kind = 'kommuner'
-    ) l
+    from listed_member l
     join core_kpi_value v
       on v.kpi_id = l.kpi_id and v.gender = l.gender and v.municipality_id = l.member_id
     group by l.indicator_key, v.period
@@ -124,13 +129,14 @@ outcome as materialized (
       on q.kpi_id = i.kpi_id and q.gender = i.gender and q.period = o.period
      and q.municipality_id = i.kommun_id
 ),
+manual_forecast as (
+    select i.indicator_key, f.period, f.forecast_value
+    from goal_indicator_forecast f join indicator i using (kommun_id, indicator_id)
+),
 forecast_year as (
     select o.indicator_key, o.period, o.in_mandate, o.target_value, f.forecast_value
     from outcome o
-    left join (
-        select i.indicator_key, f.period, f.forecast_value
-        from goal_indicator_forecast f join indicator i using (kommun_id, indicator_id)
-    ) f using (indicator_key, period)
+    left join manual_forecast f using (indicator_key, period)
     where o.value is null and (o.in_mandate or f.forecast_value is not null)
 ),
 -- A linear extrapolation of the kommun's last (at most 3, at least 2) values of the 5 years
@@ -184,18 +190,19 @@ known_period as (
 ),
 -- The outcome report for a mandate year shows the latest period up to the year with a value
 -- (Kolada publishes a year late), else the year itself (grey).
+outcome_report_year as (
+    select indicator_key, period, period as report_year
+    from outcome where value is not null and in_mandate
+    union all
+    select y.indicator_key, coalesce(k.valued_period, y.period), y.period
+    from forecast_year y
+    join known_period k
+      on k.indicator_key = y.indicator_key and k.forecast_period = y.period
+    where y.in_mandate
+),
 outcome_report as (
     select indicator_key, period, list(report_year order by report_year) as report_years
-    from (
-        select indicator_key, period, period as report_year
-        from outcome where value is not null and in_mandate
-        union all
-        select y.indicator_key, coalesce(k.valued_period, y.period), y.period
-        from forecast_year y
-        join known_period k
-          on k.indicator_key = y.indicator_key and k.forecast_period = y.period
-        where y.in_mandate
-    )
+    from outcome_report_year
     group by indicator_key, period
 ),
 fact as (
@@ -223,6 +230,10 @@ fact as (
     left join outcome r on r.indicator_key = y.indicator_key and r.period = k.reference_row
     left join outcome q on q.indicator_key = y.indicator_key and q.period = k.quartile_row
 ),
+-- The tolerance as the reasons write it.
+indicator_tolerance as (
+    select *, printf('%g', tolerance_value) as tolerance_text from indicator
+),
 indicator_state as (
     select i.indicator_key, l.valued_period is not null as has_any_value,
         coalesce(i.kpi_id in (select kpi_id from kpi_period where has_value), false)
@@ -249,8 +260,7 @@ compared as (
              then (f.previous_value - f.value) / abs(f.previous_value) * 100 end
              as improvement_pct
     from fact f
-    join (select *, printf('%g', tolerance_value) as tolerance_text from indicator) i
-      using (indicator_key)
+    join indicator_tolerance i using (indicator_key)
     join indicator_state s using (indicator_key)
 ),
 missing as (
@@ -306,18 +316,21 @@ judged as (
             else {'status': 'red', 'reason': 'Sämre än referensen med mer än ' || tolerance_text || ' %'}
         end as verdict
     from missing
-)
+),
 -- The few-valued text columns are stored as enums: far cheaper to write than varchar.
-select indicator_key, mode::enum('outcome', 'forecast') as mode, period::bigint as period,
-    value, value_basis::enum('utfall', 'manuell prognos', 'trendprognos') as value_basis,
-    is_preliminary, reference_period::bigint as reference_period, reference_value,
-    reference_count::bigint as reference_count,
-    reference_expected::bigint as reference_expected, target_value,
-    verdict.status::enum('green', 'yellow', 'red', 'grey') as status,
-    case when is_preliminary then verdict.reason || ' (preliminärt värde)' else verdict.reason end
-        as reason,
-    outcome_report_years, in_forecast_report
-from judged;
+final as (
+    select indicator_key, mode::enum('outcome', 'forecast') as mode, period::bigint as period,
+        value, value_basis::enum('utfall', 'manuell prognos', 'trendprognos') as value_basis,
+        is_preliminary, reference_period::bigint as reference_period, reference_value,
+        reference_count::bigint as reference_count,
+        reference_expected::bigint as reference_expected, target_value,
+        verdict.status::enum('green', 'yellow', 'red', 'grey') as status,
+        case when is_preliminary then verdict.reason || ' (preliminärt värde)'
+             else verdict.reason end as reason,
+        outcome_report_years, in_forecast_report
+    from judged
+)
+select * from final;
 
 comment on table mart_indicator_status_row is 'The rows behind mart_indicator_status and mart_indicator_report: what changes from period to period. Read the views: they add the indicator''s columns from mart_indicator. Grain: (indicator_key, mode, period).';
 comment on column mart_indicator_status_row.indicator_key is 'The indicator (mart_indicator.indicator_key)';

@@ -1,24 +1,29 @@
 -- The status of every indicator, per mode and period, with the reason for it: the stored rows
--- of mart_indicator_status_row with the indicator's own columns from mart_indicator.
+-- of mart_indicator_status_row with the indicator's own columns from mart_indicator. The one
+-- definition of these columns: mart_indicator_report (060) shows these rows.
 create or replace view mart_indicator_status as
-select
-    i.kommun_id, i.goal_id, i.indicator_id, i.indicator_title, i.kpi_id, i.gender,
-    s.period, s.mode::varchar as mode, s.value, s.value_basis::varchar as value_basis,
-    s.is_preliminary,
-    -- value_basis is set exactly when there is a value
-    case when s.value_basis is null then null
-         when s.mode = 'forecast' then 'Egen prognos'
-         when i.kpi_id is null then 'Kommunens egen uppgift'
-         else 'Källa: Kolada' end as value_source_label,
-    i.reference_kind, i.reference_id, s.reference_period, s.reference_value, s.reference_count,
-    s.reference_expected, s.target_value, i.direction, i.rule,
-    case when s.reference_value is not null and s.reference_value <> 0
-         then (s.value - s.reference_value) / abs(s.reference_value) * 100 end as deviation_pct,
-    s.status::varchar as status, s.reason,
-    case when s.status = 'grey' then i.motivation end as motivation,
-    i.source_label
-from mart_indicator_status_row s
-join mart_indicator i using (indicator_key);
+with final as (
+    select
+        i.kommun_id, i.goal_id, i.indicator_id, i.indicator_title, i.kpi_id, i.gender,
+        s.period, s.mode::varchar as mode, s.value, s.value_basis::varchar as value_basis,
+        s.is_preliminary,
+        -- value_basis is set exactly when there is a value
+        case when s.value_basis is null then null
+             when s.mode = 'forecast' then 'Egen prognos'
+             when i.kpi_id is null then 'Kommunens egen uppgift'
+             else 'Källa: Kolada' end as value_source_label,
+        i.reference_kind, i.reference_id, s.reference_period, s.reference_value,
+        s.reference_count, s.reference_expected, s.target_value, i.direction, i.rule,
+        case when s.reference_value is not null and s.reference_value <> 0
+             then (s.value - s.reference_value) / abs(s.reference_value) * 100
+        end as deviation_pct,
+        s.status::varchar as status, s.reason,
+        case when s.status = 'grey' then i.motivation end as motivation,
+        i.source_label
+    from mart_indicator_status_row s
+    join mart_indicator i using (indicator_key)
+)
+select * from final;
 
 comment on view mart_indicator_status is 'Status of every indicator of every kommun, per mode (outcome = årsredovisning, forecast = delårsrapport) and period, with its reason. Grain: (kommun_id, indicator_id, mode, period).';
 comment on column mart_indicator_status.kommun_id is 'Kommunkod, 4 characters';

@@ -1,37 +1,29 @@
 -- The row a report for year Y shows per indicator: in outcome mode the latest period up to Y
 -- with a value (Kolada publishes a year late), else Y itself (grey); in forecast mode the
 -- forecast for Y, or the outcome when Y already has one. Report years are the goal's mandate.
--- mart_indicator_status_row marks the rows each report shows (040). The columns are those of
--- mart_indicator_status (050): keep the two in step.
+-- mart_indicator_status_row marks the rows each report shows (040); their columns are those of
+-- mart_indicator_status (050), after the report's own two.
 create or replace view mart_indicator_report as
 with shown as (
-    select 'outcome' as report_mode, unnest(s.outcome_report_years)::bigint as report_year, s.*
-    from mart_indicator_status_row s
-    where s.outcome_report_years is not null
+    select indicator_key, mode, period, 'outcome' as report_mode,
+           unnest(outcome_report_years)::bigint as report_year
+    from mart_indicator_status_row
+    where outcome_report_years is not null
     union all
-    select 'forecast', s.period, s.*
-    from mart_indicator_status_row s
-    where s.in_forecast_report
+    select indicator_key, mode, period, 'forecast', period
+    from mart_indicator_status_row
+    where in_forecast_report
+),
+final as (
+    select h.report_mode, h.report_year, s.*
+    from shown h
+    join mart_indicator i using (indicator_key)
+    -- mart_indicator_status's grain: (kommun_id, indicator_id, mode, period)
+    join mart_indicator_status s
+      on s.kommun_id = i.kommun_id and s.indicator_id = i.indicator_id
+     and s.mode = h.mode::varchar and s.period = h.period
 )
-select
-    s.report_mode, s.report_year,
-    i.kommun_id, i.goal_id, i.indicator_id, i.indicator_title, i.kpi_id, i.gender,
-    s.period, s.mode::varchar as mode, s.value, s.value_basis::varchar as value_basis,
-    s.is_preliminary,
-    -- value_basis is set exactly when there is a value
-    case when s.value_basis is null then null
-         when s.mode = 'forecast' then 'Egen prognos'
-         when i.kpi_id is null then 'Kommunens egen uppgift'
-         else 'Källa: Kolada' end as value_source_label,
-    i.reference_kind, i.reference_id, s.reference_period, s.reference_value, s.reference_count,
-    s.reference_expected, s.target_value, i.direction, i.rule,
-    case when s.reference_value is not null and s.reference_value <> 0
-         then (s.value - s.reference_value) / abs(s.reference_value) * 100 end as deviation_pct,
-    s.status::varchar as status, s.reason,
-    case when s.status = 'grey' then i.motivation end as motivation,
-    i.source_label
-from shown s
-join mart_indicator i using (indicator_key);
+select * from final;
 
 comment on view mart_indicator_report is 'The indicator row a report for a year shows. Grain: (kommun_id, indicator_id, report_mode, report_year). period is the period of the value shown; mode says whether it is an outcome or a forecast.';
 comment on column mart_indicator_report.report_mode is 'outcome (årsredovisning) or forecast (delårsrapport)';

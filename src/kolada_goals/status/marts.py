@@ -1,4 +1,4 @@
-"""Comparisons and statuses: the SQL models of sql/marts, then the goal roll-up level by level."""
+"""Comparisons and statuses: the SQL models of sql/status/marts, in name order."""
 
 from __future__ import annotations
 
@@ -19,17 +19,13 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     a half-built set is never published (the run fails and the next run rebuilds)."""
     started = time.perf_counter()
     # Tables of earlier versions that are views now: a view cannot replace a table.
-    for (table,) in con.execute(read_sql("outputs/snapshot/replaced_mart_tables.sql")).fetchall():
+    for (table,) in con.execute(read_sql("status/replaced_mart_tables.sql")).fetchall():
         con.execute(f'drop table "{table}"')
     for path in sql_files("status/marts"):
         try:
             con.execute(path.read_text(encoding="utf-8"))
         except duckdb.Error as error:
             raise RuntimeError(f"{path}: {error}") from error
-    row = con.execute(read_sql("outputs/queries/max_goal_depth.sql")).fetchone()
-    deepest = int(row[0]) if row else -1
-    for depth in range(deepest, -1, -1):
-        con.execute(read_sql("status/goal_level.sql"), [depth])
     counts = {
         table: int(con.execute(f"select count(*) from {table}").fetchone()[0])  # type: ignore[index]
         for table in (
