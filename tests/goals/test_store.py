@@ -100,8 +100,12 @@ def unstorable(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def store_file(con: duckdb.DuckDBPyConnection, result: object, run_id: object) -> None:
         original(con, result, run_id)  # type: ignore[arg-type]
         if "2425" in str(result.path):  # type: ignore[attr-defined]
-            con.execute("insert into goal_local_value values ('2425', 'x', 1, 1)")
-            con.execute("insert into goal_local_value values ('2425', 'x', 1, 1)")
+            duplicate_row = (
+                "insert into goal_local_value (kommun_id, indicator_id, period, value) "
+                "values ('2425', 'x', 1, 1)"
+            )
+            con.execute(duplicate_row)
+            con.execute(duplicate_row)
 
     monkeypatch.setattr(store, "_store_file", store_file)
 

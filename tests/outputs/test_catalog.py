@@ -72,7 +72,7 @@ def test_apply_schema_twice_keeps_tables_and_comments() -> None:
     try:
         apply_schema(con)
         first = render_catalog(con)
-        con.execute("insert into core_kpi_group values ('GKPI118', 'KKiK')")
+        con.execute("insert into core_kpi_group (kpi_group_id, title) values ('GKPI118', 'KKiK')")
         apply_schema(con)
         assert render_catalog(con) == first
         assert con.execute("select count(*) from core_kpi_group").fetchone() == (1,)

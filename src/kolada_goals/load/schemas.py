@@ -1,7 +1,9 @@
 """pandera models of the core tables: what a row must look like before it is stored.
 
 One model per table in sql/load/schema/; a test checks that the models and the DDL name the
-same columns. `validate_frame` reports every failing row at once, naming the URL.
+same columns. `validate_frame` reports every failing row at once, naming the URL. The frames'
+polars types (`polars_schema`), each table's grain (`grain`) and its id forms (`id_patterns`)
+are read from the models, so that they are written once.
 """
 
 from __future__ import annotations
@@ -13,12 +15,20 @@ import polars as pl
 from pandera.errors import SchemaErrors
 
 from kolada_goals.errors import KoladaError
-from kolada_goals.ids import KPI_GROUP_ID, KPI_ID, MUNICIPALITY_GROUP_ID, MUNICIPALITY_ID, whole
+from kolada_goals.ids import (
+    KPI_GROUP_ID,
+    KPI_ID,
+    MUNICIPALITY_GROUP_ID,
+    MUNICIPALITY_ID,
+    OU_ID,
+    whole,
+)
 
 KPI_ID_PATTERN = whole(KPI_ID)
 MUNICIPALITY_ID_PATTERN = whole(MUNICIPALITY_ID)
 GROUP_ID_PATTERN = whole(MUNICIPALITY_GROUP_ID)
 KPI_GROUP_ID_PATTERN = whole(KPI_GROUP_ID)  # GKPI118, G2KPI110397
+OU_ID_PATTERN = whole(OU_ID)
 
 
 class CoreKpi(pa.DataFrameModel):
@@ -87,7 +97,7 @@ class MunicipalityGroupMembership(pa.DataFrameModel):
 
 
 class CoreOu(pa.DataFrameModel):
-    ou_id: str = pa.Field(str_matches=r"^V\d{2}E\d+$", unique=True)
+    ou_id: str = pa.Field(str_matches=OU_ID_PATTERN, unique=True)
     municipality_id: str = pa.Field(str_matches=MUNICIPALITY_ID_PATTERN)
     title: str
 
@@ -103,6 +113,36 @@ CORE_TABLE_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "core_municipality_group": CoreMunicipalityGroup,
     "core_ou": CoreOu,
 }
+
+
+def polars_schema(model: type[pa.DataFrameModel]) -> pl.Schema:
+    """The polars type of each of the model's columns, in its order: the schema to build the
+    model's frame with. The types are pandera's for the annotations (`int` is Int64; annotate
+    `pl.Int32` for Int32), so a frame built with them passes the model's type checks."""
+    return pl.Schema(
+        {name: column.dtype.type for name, column in model.to_schema().columns.items()}
+    )
+
+
+def grain(model: type[pa.DataFrameModel]) -> tuple[str, ...]:
+    """The columns that name one row: the model's Config.unique, or its one unique column."""
+    schema = model.to_schema()
+    keys = [tuple(schema.unique)] if schema.unique else []
+    keys += [(name,) for name, column in schema.columns.items() if column.unique]
+    if len(keys) != 1:
+        raise ValueError(f"{model.__name__} declares {len(keys)} unique keys, not one grain")
+    return keys[0]
+
+
+def id_patterns(model: type[pa.DataFrameModel]) -> dict[str, str]:
+    """The columns that hold an id of a Kolada form (str_matches), each with its anchored
+    pattern."""
+    return {
+        name: str(check.statistics["pattern"])
+        for name, column in model.to_schema().columns.items()
+        for check in column.checks
+        if check.name == "str_matches"
+    }
 
 
 class SchemaViolation(KoladaError):
