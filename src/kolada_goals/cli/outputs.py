@@ -12,8 +12,8 @@ import typer
 
 from kolada_goals.errors import KoladaGoalsError
 from kolada_goals.load.publish import DEFAULT_PUBLISHED_DATABASE, DEFAULT_WORK_DATABASE
+from kolada_goals.outputs.queries import NotAKommunError, open_published_database
 from kolada_goals.outputs.terminal import literal_text, make_console, print_error
-from kolada_goals.sql_files import read_sql
 
 console = make_console(stderr=True)
 out_console = make_console()
@@ -35,19 +35,15 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 @contextmanager
 def published_database(path: Path, kommun_id: str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The published database, read-only, after checking that `kommun_id` is a kommun."""
-    if not path.is_file():
-        raise fail(f"{path} does not exist: run `kolada-goals run` (or `kolada-goals demo`) first")
-    with duckdb.connect(str(path), read_only=True) as con:
-        try:
-            known = con.execute(
-                read_sql("outputs/queries/municipality_type.sql"), [kommun_id]
-            ).fetchone()
-        except duckdb.CatalogException:
-            raise fail(f"{path} is not a kolada-goals database") from None
-        if known is None or known[0] != "K":
-            raise fail(f"{kommun_id!r} is not a kommun id (e.g. 2425 for Dorotea)", 2)
-        yield con
+    """The published database, read-only, for a report on `kommun_id`: a kommun id that is not
+    one exits with 2, any other error of the database or the report with 1."""
+    try:
+        with open_published_database(path, kommun_id) as con:
+            yield con
+    except NotAKommunError as error:
+        raise fail(str(error), 2) from None
+    except KoladaGoalsError as error:
+        raise fail(str(error)) from None
 
 
 def status(
@@ -58,10 +54,7 @@ def status(
     from kolada_goals.outputs.status_tree import status_tree
 
     with published_database(database, kommun) as con:
-        try:
-            out_console.print(status_tree(con, kommun, mode, year))
-        except KoladaGoalsError as error:
-            raise fail(str(error)) from None
+        out_console.print(status_tree(con, kommun, mode, year))
 
 
 def export(
@@ -77,10 +70,7 @@ def export(
     if format not in FORMATS:
         raise fail(f"unknown format {format!r}: use one of {', '.join(FORMATS)}", 2)
     with published_database(database, kommun) as con:
-        try:
-            paths = write_export(con, kommun, format, out, mode, year)
-        except KoladaGoalsError as error:
-            raise fail(str(error)) from None
+        paths = write_export(con, kommun, format, out, mode, year)
     for path in paths:
         console.print(literal_text(f"wrote {path}"))
 
@@ -95,10 +85,7 @@ def report(
     from kolada_goals.outputs.report import write_report
 
     with published_database(database, kommun) as con:
-        try:
-            path = write_report(con, kommun, out, mode, year)
-        except KoladaGoalsError as error:
-            raise fail(str(error)) from None
+        path = write_report(con, kommun, out, mode, year)
     console.print(literal_text(f"wrote {path}"))
 
 

@@ -40,16 +40,16 @@ class Catalogue:
         kpis = {
             kpi_id: KpiFacts(title, bool(gendered), kind)
             for kpi_id, title, gendered, kind in con.execute(
-                read_sql("outputs/queries/catalogue_kpis.sql")
+                read_sql("goals/catalogue_kpis.sql")
             ).fetchall()
         }
         municipalities = {
             municipality_id: Municipality(title, kind)
             for municipality_id, kind, title in con.execute(
-                read_sql("outputs/queries/catalogue_municipalities.sql")
+                read_sql("goals/catalogue_municipalities.sql")
             ).fetchall()
         }
-        groups = dict(con.execute(read_sql("outputs/queries/catalogue_groups.sql")).fetchall())
+        groups = dict(con.execute(read_sql("goals/catalogue_groups.sql")).fetchall())
         return cls(kpis, municipalities, groups)
 
     @classmethod

@@ -251,7 +251,7 @@ def watch_kpis(con: duckdb.DuckDBPyConnection, run_id: str) -> list[KpiWatchChan
     changed since the previous check."""
     con.execute(read_sql("goals/snapshot_kpi_watch.sql"), [run_id])
     con.execute(read_sql("goals/kpi_watch_changes.sql"), [run_id])
-    rows = con.execute(read_sql("outputs/queries/kpi_watch_report.sql"), [run_id]).fetchall()
+    rows = con.execute(read_sql("goals/kpi_watch_report.sql"), [run_id]).fetchall()
     changes = [KpiWatchChange(*row) for row in rows]
     for change in changes:
         logger.warning("KPI watch: %s", change)

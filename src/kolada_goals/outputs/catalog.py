@@ -1,5 +1,6 @@
-"""The table catalogue for analysts (docs/catalog.md): every table, view and table macro with
-its grain and columns, rendered from the database's own comments (COMMENT ON in sql/)."""
+"""The table catalogue for analysts (docs/catalog.md), from the database's own comments.
+
+Every table, view and table macro with its grain and columns, as COMMENT ON in sql/ has them."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Status tables for report authors: xlsx (traffic-light colours, frozen header, a sheet on
-the rule and sources), csv or parquet.
+"""Status tables for report authors as files: xlsx, csv or parquet.
 
+The xlsx file has traffic-light colours, a frozen header and a sheet on the rule and sources.
 Titles, reasons and motivations come from Kolada and from the kommuner's goal files, so a
 cell may read `=HYPERLINK(...)`. No output turns such text into a formula: xlsx cells hold it
 as a string, csv cells get a leading apostrophe, parquet keeps typed columns as they are.
@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import polars as pl
 import xlsxwriter
 
-from kolada_goals.outputs.report import resolve_report
+from kolada_goals.outputs.queries import resolve_report
 from kolada_goals.sql_files import read_sql
 
 FORMATS = ("xlsx", "csv", "parquet")
@@ -44,11 +43,10 @@ def export_frames(
     con: duckdb.DuckDBPyConnection, kommun_id: str, mode: str, year: int | None
 ) -> tuple[int, pl.DataFrame, pl.DataFrame]:
     """(year, goals, indicators) of one report; raises ReportError on bad arguments."""
-    _, year = resolve_report(con, kommun_id, mode, year, date.today())
-    params: dict[str, Any] = {"kommun_id": kommun_id, "mode": mode, "year": year}
-    goals = con.execute(read_sql("outputs/export/goals.sql"), params).pl()
-    indicators = con.execute(read_sql("outputs/export/indicators.sql"), params).pl()
-    return year, goals, indicators
+    scope = resolve_report(con, kommun_id, mode, year, date.today())
+    goals = con.execute(read_sql("outputs/export/goals.sql"), scope.parameters).pl()
+    indicators = con.execute(read_sql("outputs/export/indicators.sql"), scope.parameters).pl()
+    return scope.year, goals, indicators
 
 
 def write_export(

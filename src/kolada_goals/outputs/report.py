@@ -1,8 +1,8 @@
-"""A self-contained HTML report per kommun, in Swedish: the goal tree with statuses, the
-indicators under each goal and a small chart per KPI.
+"""The self-contained HTML report of one kommun, in Swedish.
 
-The report is one file: CSS inline, charts as inline SVG, no scripts, fonts or links, so it
-can be mailed, archived or opened offline. Values from Kolada are labelled "Källa: Kolada";
+It shows the goal tree with statuses, the indicators under each goal and a small chart per
+KPI. The report is one file: CSS inline, charts as inline SVG, no scripts, fonts or links, so
+it can be mailed, archived or opened offline. Values from Kolada are labelled "Källa: Kolada";
 every figure computed here (means, deviations, statuses) is labelled as our own processing.
 """
 
@@ -11,26 +11,30 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import jinja2
 
-from kolada_goals.errors import KoladaGoalsError
-from kolada_goals.sql_files import read_sql
+from kolada_goals.outputs.goal_tree import GoalNode, goal_tree, walk_goals
+from kolada_goals.outputs.labels import (
+    MODE_LABELS,
+    NO_VALUE,
+    STATUS_LABELS,
+    format_number,
+    status_label,
+)
+from kolada_goals.outputs.queries import IndicatorRow, ReportScope, query_rows, resolve_report
+
+# Imported under its own name: render_report and write_report raise it (via resolve_report).
+from kolada_goals.outputs.queries import ReportError as ReportError
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "report.html.j2"
 
-MODE_LABELS = {
-    "outcome": "Utfall (årsredovisning)",
-    "forecast": "Prognos (delårsrapport)",
-}
-STATUS_LABELS = {"green": "Grönt", "yellow": "Gult", "red": "Rött", "grey": "Grått"}
 STATUS_ORDER = ("green", "yellow", "red", "grey")
 REFERENCE_LABELS = {
     "county": "Länets kommuner (ovägt medel)",
@@ -42,7 +46,8 @@ REFERENCE_LABELS = {
 }
 VALUE_SOURCE = "Värden: Källa: Kolada"
 COMPUTED_SOURCE = "Jämförelser, avvikelser och status: Egen bearbetning av data från Kolada"
-NO_VALUE = "–"
+LOCAL_VALUE_SOURCE = "Kommunens egen uppgift"
+FORECAST_VALUE_SOURCE = "Egen prognos"
 
 # Chart geometry, in SVG user units (= CSS pixels at 100 %).
 CHART_WIDTH = 260
@@ -51,29 +56,6 @@ _PLOT_LEFT = 50.0
 _PLOT_RIGHT = CHART_WIDTH - 8.0
 _PLOT_TOP = 20.0
 _PLOT_BOTTOM = CHART_HEIGHT - 16.0
-
-
-class ReportError(KoladaGoalsError, ValueError):
-    """A report cannot be made: unknown kommun, mode or year, or no marts in the database."""
-
-
-# --- Formatting ------------------------------------------------------------------------------
-
-
-def format_number(value: float | None, decimals: int = 1, *, signed: bool = False) -> str:
-    """Swedish number formatting: space between thousands, decimal comma, e.g. 174 618,4."""
-    if value is None or not math.isfinite(value):
-        return NO_VALUE
-    text = f"{value:{'+' if signed else ''},.{decimals}f}"
-    text = text.replace(",", " ").replace(".", ",")
-    # -0,0 and +0,0 are just 0,0.
-    if text.lstrip("+-").replace("0", "").replace(",", "").replace(" ", "") == "":
-        text = text.lstrip("+-")
-    return text
-
-
-def status_label(status: str | None) -> str:
-    return STATUS_LABELS.get(status or "grey", "Grått")
 
 
 def reference_label(kind: str | None) -> str:
@@ -117,8 +99,10 @@ class Chart:
         return not self.lines
 
 
-@dataclass
-class Indicator:
+@dataclass(frozen=True)
+class ReportIndicator:
+    """An indicator as the report shows it: every figure formatted in Swedish."""
+
     indicator_id: str
     title: str
     kpi_id: str | None
@@ -134,22 +118,23 @@ class Indicator:
     status_label: str
     reason: str | None
     motivation: str | None
-    chart: Chart | None = None
+    chart: Chart | None
 
 
-@dataclass
-class Goal:
+@dataclass(frozen=True)
+class ReportGoal:
+    """A goal as the report shows it, with its sub-goals and indicators."""
+
     goal_id: str
     title: str
     level: str | None
     owner: str | None
     depth: int
-    ordinal: int
     status: str
     status_label: str
     reason: str
-    children: list[Goal] = field(default_factory=list)
-    indicators: list[Indicator] = field(default_factory=list)
+    children: tuple[ReportGoal, ...]
+    indicators: tuple[ReportIndicator, ...]
 
     @property
     def heading(self) -> str:
@@ -162,74 +147,6 @@ class LevelSummary:
     level: str
     counts: tuple[tuple[str, str, int], ...]  # status, label, count
     total: int
-
-
-# --- Reading the database --------------------------------------------------------------------
-
-
-def query_rows(
-    con: duckdb.DuckDBPyConnection, sql_file: str, params: dict[str, Any]
-) -> list[dict[str, Any]]:
-    try:
-        cursor = con.execute(read_sql(sql_file), params)
-    except duckdb.CatalogException as exc:
-        raise ReportError(
-            f"the database lacks what the report reads ({exc}); load the goal definitions "
-            "and build the marts first"
-        ) from exc
-    names = [column[0] for column in cursor.description or []]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def kommun_definition(con: duckdb.DuckDBPyConnection, kommun_id: str) -> dict[str, Any]:
-    rows = query_rows(con, "outputs/report/definition.sql", {"kommun_id": kommun_id})
-    if not rows:
-        raise ReportError(
-            f"kommun {kommun_id!r} has no goal definitions in the database "
-            "(no row in goal_definition_file)"
-        )
-    return rows[0]
-
-
-def report_year_for(
-    con: duckdb.DuckDBPyConnection, kommun_id: str, mode: str, year: int | None, today: date
-) -> int:
-    years = [
-        int(row["report_year"])
-        for row in query_rows(
-            con, "outputs/report/report_years.sql", {"kommun_id": kommun_id, "mode": mode}
-        )
-    ]
-    available = ", ".join(str(y) for y in years) or "none"
-    if year is None:
-        past = [y for y in years if y <= today.year]
-        if not past:
-            raise ReportError(
-                f"kommun {kommun_id} has no {mode} goal statuses for {today.year} or earlier "
-                f"(years with statuses: {available})"
-            )
-        return max(past)
-    if year not in years:
-        raise ReportError(
-            f"kommun {kommun_id} has no {mode} goal statuses for {year} "
-            f"(years with statuses: {available})"
-        )
-    return year
-
-
-def resolve_report(
-    con: duckdb.DuckDBPyConnection, kommun_id: str, mode: str, year: int | None, today: date
-) -> tuple[dict[str, Any], int]:
-    """(the kommun's definition row, the report year) of one report; raises ReportError for
-    an unknown mode, a kommun without definitions or a year without statuses."""
-    check_mode(mode)
-    definition = kommun_definition(con, kommun_id)
-    return definition, report_year_for(con, kommun_id, mode, year, today)
-
-
-def check_mode(mode: str) -> None:
-    if mode not in MODE_LABELS:
-        raise ReportError(f"unknown report mode {mode!r}: use one of {', '.join(MODE_LABELS)}")
 
 
 # --- Charts ----------------------------------------------------------------------------------
@@ -322,12 +239,17 @@ def build_chart(title: str, kommun_name: str, series: dict[str, list[tuple[int, 
 
 
 def _chart_series(
-    con: duckdb.DuckDBPyConnection, kommun_id: str, last_period: int
+    con: duckdb.DuckDBPyConnection, scope: ReportScope
 ) -> dict[str, dict[str, list[tuple[int, float]]]]:
+    """indicator id -> series (kommun, county, riket) -> (period, value) in period order."""
     rows = query_rows(
         con,
         "outputs/report/chart_series.sql",
-        {"kommun_id": kommun_id, "last_period": last_period, "county_code": kommun_id[:2]},
+        {
+            "kommun_id": scope.kommun_id,
+            "last_period": scope.year,
+            "county_code": scope.kommun_id[:2],
+        },
     )
     by_indicator: dict[str, dict[str, list[tuple[int, float]]]] = {}
     for row in rows:
@@ -339,101 +261,111 @@ def _chart_series(
 # --- Building the model ----------------------------------------------------------------------
 
 
-def _indicator(row: dict[str, Any], report_mode: str) -> Indicator:
-    period = str(row["period"]) if row["period"] is not None else NO_VALUE
+def _period_text(row: IndicatorRow, report_mode: str) -> str:
+    """The period, with what kind of value it has, e.g. 2025 (prognos, preliminärt)."""
+    period = str(row.period) if row.period is not None else NO_VALUE
     notes = []
-    if row["mode"] == "forecast":
+    if row.mode == "forecast":
         notes.append("prognos")
-    if row["is_preliminary"]:
+    if row.is_preliminary:
         notes.append("preliminärt")
-    if report_mode == "forecast" and row["mode"] == "outcome" and row["value"] is not None:
+    if report_mode == "forecast" and row.mode == "outcome" and row.value is not None:
         notes.append("utfall")
-    if notes:
-        period = f"{period} ({', '.join(notes)})"
-    value = format_number(row["value"])
-    if row["value"] is not None and row["local_unit"]:
-        value = f"{value} {row['local_unit']}"
-    reference_note = None
-    if row["reference_value"] is not None:
-        parts = []
-        if row["reference_period"] is not None and row["reference_period"] != row["period"]:
-            parts.append(f"avser {row['reference_period']}")
-        count, expected = row["reference_count"], row["reference_expected"]
-        if (
-            row["reference_kind"] not in ("riket", "own_trend")
-            and count is not None
-            and expected is not None
-        ):
-            parts.append(f"{count} av {expected} kommuner")
-        reference_note = ", ".join(parts) or None
-    status = row["status"] or "grey"
-    motivation = row["motivation"]
+    return f"{period} ({', '.join(notes)})" if notes else period
+
+
+def _reference_note(row: IndicatorRow) -> str | None:
+    """Where the reference value comes from when that is not plain: another period, or fewer
+    kommuner than the reference has."""
+    if row.reference_value is None:
+        return None
+    parts = []
+    if row.reference_period is not None and row.reference_period != row.period:
+        parts.append(f"avser {row.reference_period}")
+    count, expected = row.reference_count, row.reference_expected
+    if (
+        row.reference_kind not in ("riket", "own_trend")
+        and count is not None
+        and expected is not None
+    ):
+        parts.append(f"{count} av {expected} kommuner")
+    return ", ".join(parts) or None
+
+
+def _report_indicator(
+    row: IndicatorRow,
+    report_mode: str,
+    kommun_name: str,
+    series: dict[str, list[tuple[int, float]]],
+) -> ReportIndicator:
+    """The report's view of an indicator; a KPI's has a chart of `series`."""
+    title = row.indicator_title or row.indicator_id
+    value = format_number(row.value)
+    if row.value is not None and row.local_unit:
+        value = f"{value} {row.local_unit}"
+    status = row.status or "grey"
+    motivation = row.motivation
     if status == "grey" and not motivation:
         motivation = "ingen angiven"
-    return Indicator(
-        indicator_id=row["indicator_id"],
-        title=row["indicator_title"] or row["indicator_id"],
-        kpi_id=row["kpi_id"],
-        period=period,
+    return ReportIndicator(
+        indicator_id=row.indicator_id,
+        title=title,
+        kpi_id=row.kpi_id,
+        period=_period_text(row, report_mode),
         value=value,
-        value_source=row["value_source_label"] if row["value"] is not None else None,
-        target=format_number(row["target_value"]),
-        reference_value=format_number(row["reference_value"]),
-        reference_kind=reference_label(row["reference_kind"]),
-        reference_note=reference_note,
-        deviation=format_number(row["deviation_pct"], signed=True),
+        value_source=row.value_source_label if row.value is not None else None,
+        target=format_number(row.target_value),
+        reference_value=format_number(row.reference_value),
+        reference_kind=reference_label(row.reference_kind),
+        reference_note=_reference_note(row),
+        deviation=format_number(row.deviation_pct, signed=True),
         status=status,
         status_label=status_label(status),
-        reason=row["reason"],
+        reason=row.reason,
         motivation=motivation,
+        chart=build_chart(title, kommun_name, series) if row.kpi_id is not None else None,
     )
 
 
-def _goal_tree(goal_rows: Iterable[dict[str, Any]]) -> list[Goal]:
-    goals: dict[str, Goal] = {}
-    parents: dict[str, str | None] = {}
-    for row in goal_rows:
-        status = row["status"] or "grey"
-        goals[row["goal_id"]] = Goal(
-            goal_id=row["goal_id"],
-            title=row["title"],
-            level=row["level"],
-            owner=row["owner"],
-            depth=int(row["depth"]),
-            ordinal=int(row["ordinal"]),
-            status=status,
-            status_label=status_label(status),
-            reason=row["reason"] or "Ingen status beräknad för året",
-        )
-        parents[row["goal_id"]] = row["parent_goal_id"]
-    roots: list[Goal] = []
-    for goal_id, goal in goals.items():
-        parent = parents[goal_id]
-        if parent is not None and parent in goals:
-            goals[parent].children.append(goal)
-        else:
-            roots.append(goal)
-    for goal in goals.values():
-        goal.children.sort(key=lambda g: (g.ordinal, g.goal_id))
-    roots.sort(key=lambda g: (g.ordinal, g.goal_id))
-    return roots
+def _report_goal(
+    node: GoalNode,
+    report_mode: str,
+    kommun_name: str,
+    series: dict[str, dict[str, list[tuple[int, float]]]],
+) -> ReportGoal:
+    """The report's view of a goal of the goal tree, and of everything below it."""
+    goal = node.goal
+    status = goal.status or "grey"
+    return ReportGoal(
+        goal_id=goal.goal_id,
+        title=goal.title,
+        level=goal.level,
+        owner=goal.owner,
+        depth=goal.depth,
+        status=status,
+        status_label=status_label(status),
+        reason=goal.reason or "Ingen status beräknad för året",
+        children=tuple(
+            _report_goal(child, report_mode, kommun_name, series) for child in node.children
+        ),
+        indicators=tuple(
+            _report_indicator(row, report_mode, kommun_name, series.get(row.indicator_id, {}))
+            for row in node.indicators
+        ),
+    )
 
 
-def _walk(goals: Iterable[Goal]) -> Iterable[Goal]:
-    for goal in goals:
-        yield goal
-        yield from _walk(goal.children)
-
-
-def _summary(goals: list[Goal], levels: Sequence[str] | None) -> list[LevelSummary]:
+def _summary(goals: Iterable[GoalNode], levels: Sequence[str] | None) -> list[LevelSummary]:
+    """Goals per level and status, the levels in the definitions' order, then any others."""
     order = list(levels or [])
     counts: dict[str, dict[str, int]] = {}
-    for goal in _walk(goals):
-        level = goal.level or f"Nivå {goal.depth + 1}"
+    for node in walk_goals(goals):
+        level = node.goal.level or f"Nivå {node.goal.depth + 1}"
         if level not in order:
             order.append(level)
+        status = node.goal.status or "grey"
         per_status = counts.setdefault(level, dict.fromkeys(STATUS_ORDER, 0))
-        per_status[goal.status] = per_status.get(goal.status, 0) + 1
+        per_status[status] = per_status.get(status, 0) + 1
     return [
         LevelSummary(
             level=level,
@@ -443,6 +375,16 @@ def _summary(goals: list[Goal], levels: Sequence[str] | None) -> list[LevelSumma
         for level in order
         if level in counts
     ]
+
+
+def _value_sources(goals: Iterable[GoalNode]) -> set[str]:
+    """The labels of where the report's values come from (Kolada, the kommun, a forecast)."""
+    return {
+        row.value_source_label
+        for node in walk_goals(goals)
+        for row in node.indicators
+        if row.value is not None and row.value_source_label
+    }
 
 
 # --- Rendering -------------------------------------------------------------------------------
@@ -498,40 +440,27 @@ def write_report(
 def _render(
     con: duckdb.DuckDBPyConnection, kommun_id: str, mode: str, year: int | None, today: date
 ) -> tuple[str, int]:
-    definition, report_year = resolve_report(con, kommun_id, mode, year, today)
-    params = {"kommun_id": kommun_id, "mode": mode, "year": report_year}
-    roots = _goal_tree(query_rows(con, "outputs/report/goals.sql", params))
-    by_id = {goal.goal_id: goal for goal in _walk(roots)}
-    series = _chart_series(con, kommun_id, report_year)
-    kommun_name = definition["kommun_name"]
-    value_sources: set[str] = set()
-    for row in query_rows(con, "outputs/report/indicators.sql", params):
-        goal = by_id.get(row["goal_id"])
-        if goal is None:
-            continue
-        indicator = _indicator(row, mode)
-        if indicator.kpi_id is not None:
-            indicator.chart = build_chart(
-                indicator.title, kommun_name, series.get(indicator.indicator_id, {})
-            )
-        if indicator.value_source:
-            value_sources.add(indicator.value_source)
-        goal.indicators.append(indicator)
+    scope = resolve_report(con, kommun_id, mode, year, today)
+    tree = goal_tree(con, scope)
+    series = _chart_series(con, scope)
+    definition = scope.definition
+    kommun_name = definition.kommun_name
+    value_sources = _value_sources(tree)
     template = _environment().get_template(TEMPLATE_NAME)
     html = template.render(
-        title=f"Måluppfyllelse {kommun_name} {report_year}",
+        title=f"Måluppfyllelse {kommun_name} {scope.year}",
         kommun_id=kommun_id,
         kommun_name=kommun_name,
-        year=report_year,
+        year=scope.year,
         mode=mode,
         mode_label=MODE_LABELS[mode],
         definition=definition,
-        goals=roots,
-        summary=_summary(roots, definition["levels"]),
-        has_local_values="Kommunens egen uppgift" in value_sources,
-        has_forecasts="Egen prognos" in value_sources,
+        goals=[_report_goal(node, mode, kommun_name, series) for node in tree],
+        summary=_summary(tree, definition.levels),
+        has_local_values=LOCAL_VALUE_SOURCE in value_sources,
+        has_forecasts=FORECAST_VALUE_SOURCE in value_sources,
         value_source=VALUE_SOURCE,
         computed_source=COMPUTED_SOURCE,
         generated=today.isoformat(),
     )
-    return html, report_year
+    return html, scope.year

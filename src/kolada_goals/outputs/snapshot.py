@@ -1,5 +1,6 @@
-"""Freezing the status tables under a label ("Delårsrapport 2026"), with the data of the
-moment: the rows the published database shows now."""
+"""Snapshots: the status tables frozen under a label such as "Delårsrapport 2026".
+
+A snapshot holds the data of the moment: the rows the published database shows now."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import duckdb
 
 from kolada_goals.errors import KoladaGoalsError
 from kolada_goals.load.publish import publish_database
+from kolada_goals.outputs.queries import connect_read_only
 from kolada_goals.sql_files import parameters_used, read_sql, sql_statements
 from kolada_goals.warehouse import connect
 
@@ -81,7 +83,7 @@ def _published_reports(con: duckdb.DuckDBPyConnection, published_database: Path)
     ATTACH takes its path only as SQL text, where a file name such as `x'; drop table t; --`
     would be read as SQL; a connection takes the path as a plain argument."""
     try:
-        published = duckdb.connect(str(published_database), read_only=True)
+        published = connect_read_only(published_database)
     except duckdb.Error as error:
         raise SnapshotError(f"cannot open {published_database}: {error}") from None
     # A cursor per table: a connection streams one result at a time, and a second query

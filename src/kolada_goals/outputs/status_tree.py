@@ -6,27 +6,21 @@ the goal files and print literally, never as console markup."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import duckdb
 from rich.text import Text
 from rich.tree import Tree
 
-from kolada_goals.outputs.report import (
-    MODE_LABELS,
-    STATUS_LABELS,
-    format_number,
-    query_rows,
-    resolve_report,
-)
+from kolada_goals.outputs.goal_tree import GoalNode, goal_tree
+from kolada_goals.outputs.labels import MODE_LABELS, format_number, status_label
+from kolada_goals.outputs.queries import IndicatorRow, resolve_report
 from kolada_goals.outputs.terminal import literal_text
 
 STATUS_STYLES = {"green": "bold green", "yellow": "bold yellow", "red": "bold red", "grey": "dim"}
 
 
 def _badge(status: str | None) -> Text:
-    key = status or "grey"
-    return Text(f"● {STATUS_LABELS.get(key, 'Grått')}", style=STATUS_STYLES.get(key, "dim"))
+    return Text(f"● {status_label(status)}", style=STATUS_STYLES.get(status or "grey", "dim"))
 
 
 def _explanation(reason: str | None, motivation: str | None = None) -> Text:
@@ -35,45 +29,52 @@ def _explanation(reason: str | None, motivation: str | None = None) -> Text:
     return literal_text(" – ".join(parts), style="dim")
 
 
+def _goal_label(node: GoalNode) -> Text:
+    goal = node.goal
+    level = f"{goal.level}: " if goal.level else ""
+    return Text.assemble(
+        _badge(goal.status),
+        " ",
+        literal_text(f"{level}{goal.title}"),
+        "  ",
+        _explanation(goal.reason),
+    )
+
+
+def _indicator_label(row: IndicatorRow) -> Text:
+    value = format_number(row.value)
+    reference = format_number(row.reference_value)
+    target = format_number(row.target_value)
+    return Text.assemble(
+        _badge(row.status),
+        " ",
+        literal_text(row.indicator_title),
+        f" ({row.period}): {value}; mål {target}; referens {reference}  ",
+        _explanation(row.reason, row.motivation),
+    )
+
+
+def _add_goal(parent: Tree, node: GoalNode) -> None:
+    """The goal under `parent`: its sub-goals first, then its indicators."""
+    branch = parent.add(_goal_label(node))
+    for child in node.children:
+        _add_goal(branch, child)
+    for indicator in node.indicators:
+        branch.add(_indicator_label(indicator))
+
+
 def status_tree(
     con: duckdb.DuckDBPyConnection, kommun_id: str, mode: str = "outcome", year: int | None = None
 ) -> Tree:
     """Raises ReportError for an unknown mode, a kommun without definitions or a year without
     statuses."""
-    definition, year = resolve_report(con, kommun_id, mode, year, date.today())
-    params: dict[str, Any] = {"kommun_id": kommun_id, "mode": mode, "year": year}
-    goals = query_rows(con, "outputs/report/goals.sql", params)
-    indicators = query_rows(con, "outputs/report/indicators.sql", params)
+    scope = resolve_report(con, kommun_id, mode, year, date.today())
     root = Tree(
         Text.assemble(
-            literal_text(f"{definition['kommun_name']} {year}", style="bold"),
+            literal_text(f"{scope.definition.kommun_name} {scope.year}", style="bold"),
             f" – {MODE_LABELS[mode]}",
         )
     )
-    nodes: dict[str, Tree] = {}
-    for goal in sorted(goals, key=lambda g: (g["depth"], g["ordinal"])):
-        parent = nodes.get(goal["parent_goal_id"], root)
-        level = f"{goal['level']}: " if goal["level"] else ""
-        nodes[goal["goal_id"]] = parent.add(
-            Text.assemble(
-                _badge(goal["status"]),
-                " ",
-                literal_text(f"{level}{goal['title']}"),
-                "  ",
-                _explanation(goal["reason"]),
-            )
-        )
-    for row in indicators:
-        value = format_number(row["value"])
-        reference = format_number(row["reference_value"])
-        target = format_number(row["target_value"])
-        nodes[row["goal_id"]].add(
-            Text.assemble(
-                _badge(row["status"]),
-                " ",
-                literal_text(row["indicator_title"]),
-                f" ({row['period']}): {value}; mål {target}; referens {reference}  ",
-                _explanation(row["reason"], row["motivation"]),
-            )
-        )
+    for node in goal_tree(con, scope):
+        _add_goal(root, node)
     return root

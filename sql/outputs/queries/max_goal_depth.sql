@@ -1,1 +1,0 @@
-select coalesce(max(depth), -1) from goal

@@ -1,0 +1,29 @@
+"""Swedish words and number formatting that the terminal tree and the HTML report share."""
+
+from __future__ import annotations
+
+import math
+
+MODE_LABELS = {
+    "outcome": "Utfall (årsredovisning)",
+    "forecast": "Prognos (delårsrapport)",
+}
+STATUS_LABELS = {"green": "Grönt", "yellow": "Gult", "red": "Rött", "grey": "Grått"}
+NO_VALUE = "–"
+
+
+def format_number(value: float | None, decimals: int = 1, *, signed: bool = False) -> str:
+    """Swedish number formatting: space between thousands, decimal comma, e.g. 174 618,4."""
+    if value is None or not math.isfinite(value):
+        return NO_VALUE
+    text = f"{value:{'+' if signed else ''},.{decimals}f}"
+    text = text.replace(",", " ").replace(".", ",")
+    # -0,0 and +0,0 are just 0,0.
+    if text.lstrip("+-").replace("0", "").replace(",", "").replace(" ", "") == "":
+        text = text.lstrip("+-")
+    return text
+
+
+def status_label(status: str | None) -> str:
+    """The Swedish word of a status; no status is grey."""
+    return STATUS_LABELS.get(status or "grey", "Grått")
