@@ -11,7 +11,7 @@ from prefect.cache_policies import NO_CACHE
 from kolada_goals.errors import KoladaGoalsError
 from kolada_goals.extract.client import DEFAULT_BASE_URL, KoladaClient
 from kolada_goals.goals.store import GoalLoadSummary, load_goal_definitions, watch_kpis
-from kolada_goals.load import pipeline
+from kolada_goals.load import pipeline, raw
 from kolada_goals.load.ingest import IngestFailedError
 from kolada_goals.load.staged_run import StagedRun, staged_run
 from kolada_goals.settings import RunOptions
@@ -177,7 +177,7 @@ async def run_nightly(options: RunOptions) -> dict[str, Any]:
                 summary = await load_values(client, con, run_id, options)
                 marts(con)
                 data_tests(con)
-                pipeline.prune_raw(con, options.raw_retention_days)
+                raw.prune_raw(con, options.raw_retention_days)
                 mode = summary.decision.mode if summary else "metadata"
                 values = summary.result if summary else None
                 run.passed(pipeline.finish_run(con, run_id, mode, client.stats, values))

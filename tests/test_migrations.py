@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from kolada_goals.extract.planner import DataRequest
-from kolada_goals.load.ingest import Slice, ValueWriter
+from kolada_goals.load.value_writer import Slice, ValueWriter
 from kolada_goals.warehouse import apply_schema, connect
 from tests.helpers import page, record
 
@@ -32,12 +32,14 @@ def test_raw_rows_of_an_earlier_version_keep_their_request(tmp_path: Path) -> No
     con.execute(OLD_RAW_TABLES)
     for page_number, fetched in ((1, FETCHED), (2, FETCHED + timedelta(seconds=1))):
         con.execute(
-            "insert into raw_request values ('old', 'data', ?, ?, ?, ?, 1)",
+            "insert into raw_request (run_id, entity, request_url, page_url, page_number, "
+            "fetched_at, record_count) values ('old', 'data', ?, ?, ?, ?, 1)",
             [OLD_URL, f"{OLD_URL}&page={page_number}", page_number, fetched],
         )
         con.execute(
-            "insert into raw_kpi_value values ('old', ?, ?, 'N15428', '2425', ?, 'T', 1.5, 1, "
-            "'', false)",
+            "insert into raw_kpi_value (run_id, request_url, fetched_at, kpi_id, "
+            "municipality_id, period, gender, value, count, status, is_deleted) "
+            "values ('old', ?, ?, 'N15428', '2425', ?, 'T', 1.5, 1, '', false)",
             [OLD_URL, fetched, 2020 + page_number],
         )
     con.close()
@@ -52,7 +54,7 @@ def test_raw_rows_of_an_earlier_version_keep_their_request(tmp_path: Path) -> No
     writer.flush()
     rows = con.execute(
         "select v.run_id, v.period, r.page_number, r.request_url from raw_kpi_value v "
-        "join raw_request r using (run_id, request_id, page_number) order by all"
+        "join raw_page r using (run_id, request_id, page_number) order by all"
     ).fetchall()
     assert rows == [
         ("new", 2022, 1, "http://kolada.test/v3/data/x?page=1"),
@@ -63,4 +65,12 @@ def test_raw_rows_of_an_earlier_version_keep_their_request(tmp_path: Path) -> No
         "select table_name, column_name from duckdb_columns() "
         "where column_name = 'request_url' order by all"
     ).fetchall()
-    assert columns == [("raw_metadata_record", "request_url"), ("raw_request", "request_url")]
+    assert columns == [
+        ("raw_metadata_record", "request_url"),
+        ("raw_page", "request_url"),
+        ("raw_request", "request_url"),
+    ]
+    # the pages of the earlier version became raw_page rows, accepted, without a body
+    assert con.execute(
+        "select run_id, count(*), count(error), count(body) from raw_page group by all order by 1"
+    ).fetchall() == [("new", 1, 0, 0), ("old", 2, 0, 0)]

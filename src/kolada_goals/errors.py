@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -31,6 +32,12 @@ class KoladaError(KoladaGoalsError):
     def __init__(self, message: str, url: str) -> None:
         super().__init__(f"{message} [url: {url}]")
         self.url = url
+        # The page that was refused, when there was an answer: set by the client, so the
+        # page can be landed in raw_page with its body and this error.
+        self.body: bytes | None = None
+        self.fetched_at: datetime | None = None
+        self.request_url: str | None = None
+        self.page_number: int | None = None
 
 
 class KoladaHTTPError(KoladaError):

@@ -434,6 +434,7 @@ class FaultCase:
     rule_file: str
     message: str  # what the error says
     names: str  # the URL or record it names
+    body: str | None = None  # in the refused page's body, kept in raw_page
 
 
 FAULT_CASES = [
@@ -444,15 +445,19 @@ FAULT_CASES = [
     FaultCase("next-url-loop-duplicated-page.json", "loops back to a visited page", "/v3/data/"),
     FaultCase("oversized-body.json", "max_body_bytes", "/v3/data/"),
     FaultCase(
-        "envelope-without-values.json", "not a Kolada envelope with a `values` list", "/v3/data/"
+        "envelope-without-values.json",
+        "not a Kolada envelope with a `values` list",
+        "/v3/data/",
+        body="",
     ),
     FaultCase(
         "record-municipality-9999.json",
         "'9999' is not a place Kolada's catalogue lists",
         '"municipality":"9999"',
+        body='"9999"',
     ),
-    FaultCase("record-period-1851.json", "1851", '"period":1851'),
-    FaultCase("record-kpi-not-asked.json", "was not asked for", '"kpi":"N99999"'),
+    FaultCase("record-period-1851.json", "1851", '"period":1851', body="1851"),
+    FaultCase("record-kpi-not-asked.json", "was not asked for", '"kpi":"N99999"', body="N99999"),
 ]
 
 
@@ -484,6 +489,13 @@ def test_a_kolada_fault_fails_the_run_and_leaves_the_published_database(
     assert case.names in finished.output, finished.output
     assert f"published database {databases.published} is unchanged" in finished.output
     assert table_rows(databases.published) == before
+    if case.body is not None:  # the refused page stays in raw_, its body as received
+        with duckdb.connect(str(databases.work), read_only=True) as con:
+            refused = con.execute(
+                "select page_url, error, body from raw_page where error is not null"
+            ).fetchall()
+        assert [(url, error) for url, error, _ in refused if case.message in error], refused
+        assert any(case.body in body for _, error, body in refused if case.message in error)
 
 
 # --- kind 4: slow faults, started in the background ---------------------------------------

@@ -87,7 +87,7 @@ def work_tables(options: RunOptions) -> dict[str, list[tuple[object, ...]]]:
                 "and table_name not in ('meta_run', 'meta_failed_request') order by 1"
             ).fetchall()
         ]
-        assert {"core_kpi", "hist_kpi_value", "raw_request"} <= set(names)
+        assert {"core_kpi", "hist_kpi_value", "raw_page", "raw_request"} <= set(names)
         return {
             name: con.execute(f'select * from "{name}" order by all').fetchall() for name in names
         }

@@ -110,9 +110,12 @@ async def test_vasterbotten_values_arrive_in_duckdb_unchanged(
     # every value row names exactly one fetched page, and every page of the answer is named
     pages = con.execute(
         "select count(*), count(distinct (request_id, page_number)) "
-        "from raw_kpi_value join raw_request using (run_id, request_id, page_number)"
+        "from raw_kpi_value join raw_page using (run_id, request_id, page_number)"
     ).fetchone()
-    assert pages == (len(expected), con.execute("select count(*) from raw_request").fetchone()[0])
+    assert pages == (
+        len(expected),
+        con.execute("select count(*) from raw_page where entity = 'data'").fetchone()[0],
+    )
 
 
 async def test_the_fake_group_value_is_the_mean_of_its_members(

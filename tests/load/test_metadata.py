@@ -17,7 +17,7 @@ import pytest
 from kolada_goals.extract.client import METADATA_ENTITIES, ClientSettings, KoladaClient
 from kolada_goals.fake import FakeDataset, create_app, synthetic_dataset
 from kolada_goals.goals.store import watch_kpis
-from kolada_goals.load import pipeline
+from kolada_goals.load import pipeline, raw
 from kolada_goals.load.metadata import (
     CatalogueShrankError,
     MetadataBatch,
@@ -279,7 +279,7 @@ async def test_raw_retention_keeps_the_current_version_of_every_record(
     await refresh(dataset, con, "run-3", day=50)
     rows_before = con.execute("select count(*) from raw_metadata_record").fetchone()
     # Cutoff at day 25: the first version of the retitled KPI, and both rows of the removed one.
-    assert pipeline.prune_raw(con, 35, now=DAY_0 + timedelta(days=60)) == 3
+    assert raw.prune_raw(con, 35, now=DAY_0 + timedelta(days=60)) == 3
     rows_after = con.execute("select count(*) from raw_metadata_record").fetchone()
     assert rows_before is not None and rows_after == (rows_before[0] - 3,)
     assert con.execute(
@@ -291,7 +291,7 @@ async def test_raw_retention_keeps_the_current_version_of_every_record(
     changes = await refresh(dataset, con, "run-4", day=61)
     assert changes == {entity: unchanged(dataset, entity) for entity in METADATA_ENTITIES}
     # Long after, every current record is still there, once.
-    assert pipeline.prune_raw(con, 35, now=DAY_0 + timedelta(days=1000)) == 0
+    assert raw.prune_raw(con, 35, now=DAY_0 + timedelta(days=1000)) == 0
     assert_raw_rebuilds(con, dataset)
 
 

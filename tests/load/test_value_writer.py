@@ -5,7 +5,7 @@ import duckdb
 import pytest
 
 from kolada_goals.extract.planner import DataRequest
-from kolada_goals.load.ingest import Slice, SliceOutcome, SuspiciousDropError, ValueWriter
+from kolada_goals.load.value_writer import Slice, SliceOutcome, SuspiciousDropError, ValueWriter
 from kolada_goals.warehouse import apply_schema, connect
 from tests.helpers import page, record
 
@@ -122,10 +122,10 @@ def test_raw_landing_keeps_run_url_and_fetch_time(con: duckdb.DuckDBPyConnection
     load(writer, REQUEST, [record(municipality="2425", period=2021, values=[value("T", 1.0)])])
     raw = con.execute(
         "select v.run_id, r.request_url, v.fetched_at is not null, v.municipality_id "
-        "from raw_kpi_value v join raw_request r using (run_id, request_id, page_number)"
+        "from raw_kpi_value v join raw_page r using (run_id, request_id, page_number)"
     ).fetchall()
     assert raw == [("run-7", "http://kolada.test/v3/data/x?page=1", True, "2425")]
-    assert con.execute("select run_id, entity, page_number from raw_request").fetchall() == [
+    assert con.execute("select run_id, entity, page_number from raw_page").fetchall() == [
         ("run-7", "data", 1)
     ]
 

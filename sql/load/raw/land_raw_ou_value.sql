@@ -13,4 +13,3 @@ select
     status,
     is_deleted
 from stage_value
-where slice_id = $slice_id

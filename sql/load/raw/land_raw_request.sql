@@ -1,5 +1,12 @@
-insert into raw_request
-    (run_id, entity, request_id, request_url, page_url, page_number, fetched_at, record_count)
-select $run_id, $entity, request_id, request_url, page_url, page_number, fetched_at, record_count
-from ready_page
--- ready_page: the pages of the slices applied, registered by the writer
+-- Land the requests of the slices applied (ready_request, registered by the value writer).
+insert into raw_request by name
+select
+    $run_id as run_id,
+    request_id,
+    entity,
+    request_url,
+    kpi_ids,
+    place_ids,
+    periods,
+    is_changes
+from ready_request

@@ -16,4 +16,9 @@ where old.fetched_at < $cutoff
             and later.fetched_at > old.fetched_at
       )
   );
-delete from raw_request where fetched_at < $cutoff;
+delete from raw_page where fetched_at < $cutoff;
+delete from raw_request as request
+where not exists (
+    select 1 from raw_page as page
+    where page.run_id = request.run_id and page.request_id = request.request_id
+);

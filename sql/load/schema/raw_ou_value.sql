@@ -1,7 +1,7 @@
 -- Every fetched value for an organisational unit (oudata), unnested but otherwise unchanged.
 create table if not exists raw_ou_value (
     run_id varchar not null,
-    request_id bigint not null,      -- with page_number: the page in raw_request
+    request_id bigint not null,      -- with page_number: the page in raw_page
     page_number integer not null,
     fetched_at timestamptz not null,
     kpi_id varchar not null,
@@ -16,8 +16,8 @@ create table if not exists raw_ou_value (
 
 comment on table raw_ou_value is 'Every fetched value for an organisational unit (oudata), unnested but otherwise unchanged. Grain: (run_id, request_id, kpi_id, ou_id, period, gender).';
 comment on column raw_ou_value.run_id is 'The run that fetched the value (meta_run.run_id)';
-comment on column raw_ou_value.request_id is 'The paged request the value came from: join raw_request on (run_id, request_id, page_number) for the page and its URLs';
-comment on column raw_ou_value.page_number is 'The page of the request the value came on (raw_request.page_number)';
+comment on column raw_ou_value.request_id is 'The paged request the value came from: join raw_page on (run_id, request_id, page_number) for the page and its URLs, raw_request on (run_id, request_id) for what the request covered';
+comment on column raw_ou_value.page_number is 'The page of the request the value came on (raw_page.page_number)';
 comment on column raw_ou_value.fetched_at is 'When the page with the value was fetched';
 comment on column raw_ou_value.kpi_id is 'Kolada KPI id';
 comment on column raw_ou_value.ou_id is 'The organisational unit';

@@ -117,6 +117,21 @@ def decode_envelope(body: bytes, url: str) -> Envelope[list[dict[str, Any]]]:
     return Envelope(values, len(values), next_url or None)
 
 
+@dataclass(frozen=True)
+class AnsweredRecords:
+    """A page's records with its body as received, kept until the records are accepted."""
+
+    records: list[dict[str, Any]]
+    body: bytes
+
+
+def decode_envelope_keeping_body(body: bytes, url: str) -> Envelope[AnsweredRecords]:
+    envelope = decode_envelope(body, url)
+    return Envelope(
+        AnsweredRecords(envelope.values, body), envelope.record_count, envelope.next_url
+    )
+
+
 def _start(body: bytes) -> str:
     return body[:200].decode("utf-8", errors="replace")
 
@@ -281,12 +296,14 @@ class KoladaClient:
                 ) from error
             except httpx.TransportError as error:
                 raise _RetryableError(KoladaError(f"connection failed: {error!r}", url)) from error
+        fetched_at = datetime.now(UTC)
         status = response.status_code
         if status == 429 or status >= 500:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            raise _RetryableError(KoladaHTTPError(status, url, body), retry_after)
+            refused = _answered(KoladaHTTPError(status, url, body), body, fetched_at)
+            raise _RetryableError(refused, retry_after)
         if status != 200:
-            raise KoladaHTTPError(status, url, body)
+            raise _answered(KoladaHTTPError(status, url, body), body, fetched_at)
         try:
             # In a thread: decoding a page takes milliseconds, and pyarrow's decoder runs
             # without the GIL beside the event loop and DuckDB.
@@ -294,7 +311,9 @@ class KoladaClient:
         except MalformedBodyError as error:
             # Cut-off bodies are usually transient; a persistently malformed one fails after
             # the last attempt.
-            raise _RetryableError(error) from error
+            raise _RetryableError(_answered(error, body, fetched_at)) from error
+        except KoladaError as error:
+            raise _answered(error, body, fetched_at) from None
 
     async def _read(self, http: httpx.AsyncClient, url: str) -> tuple[httpx.Response, bytes]:
         """The response and its body, read as it streams in and refused past max_body_bytes
@@ -357,7 +376,11 @@ class KoladaClient:
                     first_url,
                 )
             visited.add(url)
-            envelope = await self.get_page(url, decode)
+            try:
+                envelope = await self.get_page(url, decode)
+            except KoladaError as error:
+                error.request_url, error.page_number = first_url, page_number + 1
+                raise
             page_number += 1
             next_url = envelope.next_url
             if next_url is not None and not is_within(self.settings.base_url, next_url):
@@ -387,6 +410,12 @@ class KoladaClient:
         return first_url, records, fetched_at
 
 
+def _answered(error: KoladaError, body: bytes, fetched_at: datetime) -> KoladaError:
+    """`error` with the answer that caused it, to land the refused page."""
+    error.body, error.fetched_at = body, fetched_at
+    return error
+
+
 def from_date_param(since: date | None) -> dict[str, str]:
     return {"from_date": since.isoformat()} if since else {}
 
@@ -394,6 +423,7 @@ def from_date_param(since: date | None) -> dict[str, str]:
 __all__ = [
     "DEFAULT_BASE_URL",
     "METADATA_ENTITIES",
+    "AnsweredRecords",
     "ClientSettings",
     "ClientStats",
     "Envelope",
@@ -401,6 +431,7 @@ __all__ = [
     "MalformedBodyError",
     "Page",
     "decode_envelope",
+    "decode_envelope_keeping_body",
     "from_date_param",
     "is_within",
     "page_limit",

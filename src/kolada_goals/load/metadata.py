@@ -1,10 +1,11 @@
 """Kolada metadata (kpi, kpi_groups, municipality, municipality_groups, ou) into DuckDB.
 
-Kolada has no from_date for metadata, so each entity's full list is fetched, shaped into its
-core table(s) and validated; then, in one transaction, only what changed is written: the
-records that are new or differ from their latest landed version are landed raw (as JSON with
-run id, URL and fetch time), a row marks each record no longer listed, and the core rows whose
-columns changed are replaced.
+Kolada has no from_date for metadata, so each entity's full list is fetched. In one
+transaction, what changed lands raw first (the records that are new or differ from their
+latest landed version, as JSON with run id, URL and fetch time, and a row marking each record
+no longer listed); then the list is shaped into its core table(s), validated, and the core
+rows whose columns changed are replaced. A replay from raw_ (replay.py) applies the same
+shaping, validation and core update to the list as it was landed.
 """
 
 from __future__ import annotations
@@ -126,23 +127,7 @@ def kpi_frame(batch: MetadataBatch) -> pl.DataFrame:
         }
         for i, r in enumerate(batch.records)
     ]
-    return pl.DataFrame(
-        rows,
-        schema={
-            "kpi_id": pl.String,
-            "title": pl.String,
-            "description": pl.String,
-            "is_divided_by_gender": pl.Boolean,
-            "municipality_type": pl.String,
-            "auspice": pl.String,
-            "operating_area": pl.String,
-            "perspective": pl.String,
-            "prel_publication_date": pl.Date,
-            "publication_date": pl.Date,
-            "publ_period": pl.String,
-            "has_ou_data": pl.Boolean,
-        },
-    )
+    return pl.DataFrame(rows, schema=schemas.polars_schema(schemas.CoreKpi))
 
 
 def municipality_frame(batch: MetadataBatch) -> pl.DataFrame:
@@ -154,15 +139,15 @@ def municipality_frame(batch: MetadataBatch) -> pl.DataFrame:
         }
         for i, r in enumerate(batch.records)
     ]
-    return pl.DataFrame(
-        rows,
-        schema={"municipality_id": pl.String, "title": pl.String, "municipality_type": pl.String},
-    )
+    return pl.DataFrame(rows, schema=schemas.polars_schema(schemas.CoreMunicipality))
 
 
 def _group_frames(
-    batch: MetadataBatch, id_column: str, member_column: str
+    batch: MetadataBatch,
+    group_model: type[pa.DataFrameModel],
+    member_model: type[pa.DataFrameModel],
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    id_column, member_column, _ = schemas.polars_schema(member_model)
     groups: list[dict[str, Any]] = []
     members: list[dict[str, Any]] = []
     for i, r in enumerate(batch.records):
@@ -180,11 +165,8 @@ def _group_frames(
                     "member_title": member.get("member_title"),
                 }
             )
-    group_frame = pl.DataFrame(groups, schema={id_column: pl.String, "title": pl.String})
-    member_frame = pl.DataFrame(
-        members,
-        schema={id_column: pl.String, member_column: pl.String, "member_title": pl.String},
-    )
+    group_frame = pl.DataFrame(groups, schema=schemas.polars_schema(group_model))
+    member_frame = pl.DataFrame(members, schema=schemas.polars_schema(member_model))
     return group_frame, member_frame
 
 
@@ -197,9 +179,7 @@ def ou_frame(batch: MetadataBatch) -> pl.DataFrame:
         }
         for i, r in enumerate(batch.records)
     ]
-    return pl.DataFrame(
-        rows, schema={"ou_id": pl.String, "municipality_id": pl.String, "title": pl.String}
-    )
+    return pl.DataFrame(rows, schema=schemas.polars_schema(schemas.CoreOu))
 
 
 def land_raw(con: duckdb.DuckDBPyConnection, batch: MetadataBatch) -> MetadataChanges:
@@ -215,7 +195,10 @@ def land_raw(con: duckdb.DuckDBPyConnection, batch: MetadataBatch) -> MetadataCh
                                     "record_hash": []}  # fmt: skip
     new = changed = 0
     for index, record in enumerate(batch.records):
-        record_id = record["id"]
+        # Landed before validation: a record without an id is named by its position.
+        record_id = (
+            str(record["id"]) if isinstance(record, dict) and "id" in record else f"#{index}"
+        )
         digest = record_hash(record)
         text: str | None = None
         if record_id in stored:
@@ -233,7 +216,8 @@ def land_raw(con: duckdb.DuckDBPyConnection, batch: MetadataBatch) -> MetadataCh
         landed["record_id"].append(record_id)
         landed["record"].append(text or orjson.dumps(record).decode())
         landed["record_hash"].append(digest)
-    removed = sorted(set(stored) - {record["id"] for record in batch.records})
+    listed = {str(r["id"]) for r in batch.records if isinstance(r, dict) and "id" in r}
+    removed = sorted(set(stored) - listed)
     params = {
         "run_id": batch.run_id,
         "entity": batch.entity,
@@ -303,12 +287,8 @@ def _load_membership(
         con.unregister("staged_membership")
 
 
-def load_metadata(
-    con: duckdb.DuckDBPyConnection, batch: MetadataBatch, allow_shrink: bool = False
-) -> MetadataChanges:
-    """Validate one entity's full list, then land and apply what changed since the stored
-    version, in one transaction. Returns how many records were new, changed, removed and
-    unchanged."""
+def catalogue_tables(batch: MetadataBatch) -> list[tuple[str, pl.DataFrame]]:
+    """One entity's full list shaped into its core table(s) and validated."""
     loaders: dict[str, Callable[[], list[tuple[str, pl.DataFrame]]]] = {
         "kpi": lambda: [("core_kpi", _validated(schemas.CoreKpi, kpi_frame(batch), batch))],
         "municipality": lambda: [
@@ -323,19 +303,35 @@ def load_metadata(
     }
     if batch.entity not in loaders:
         raise ValueError(f"unknown metadata entity {batch.entity!r}")
-    tables = loaders[batch.entity]()  # shapes and validates before anything is written
+    return loaders[batch.entity]()
+
+
+def apply_catalogue(
+    con: duckdb.DuckDBPyConnection, batch: MetadataBatch, tables: list[tuple[str, pl.DataFrame]]
+) -> None:
+    """Make the core tables of one entity hold its validated list, in the open transaction."""
+    for table, frame in tables:
+        if table == "staged_membership":
+            _load_membership(con, batch, frame)
+        else:
+            _update_table(con, table, frame)
+
+
+def load_metadata(
+    con: duckdb.DuckDBPyConnection, batch: MetadataBatch, allow_shrink: bool = False
+) -> MetadataChanges:
+    """Land one entity's full list raw (what changed since the landed version), then shape
+    and validate it and apply it to the core tables, in one transaction. Returns how many
+    records were new, changed, removed and unchanged."""
     con.begin()
     try:
+        changes = land_raw(con, batch)
+        tables = catalogue_tables(batch)
         if not allow_shrink:
             for table, frame in tables:
                 if table in CORE_KEYS:
                     _check_not_shrunk(con, table, frame.height, batch.request_url)
-        changes = land_raw(con, batch)
-        for table, frame in tables:
-            if table == "staged_membership":
-                _load_membership(con, batch, frame)
-            else:
-                _update_table(con, table, frame)
+        apply_catalogue(con, batch, tables)
         con.commit()
     except BaseException:
         con.rollback()
@@ -344,7 +340,7 @@ def load_metadata(
 
 
 def _kpi_group_tables(batch: MetadataBatch) -> list[tuple[str, pl.DataFrame]]:
-    groups, members = _group_frames(batch, "kpi_group_id", "kpi_id")
+    groups, members = _group_frames(batch, schemas.CoreKpiGroup, schemas.CoreKpiGroupMember)
     return [
         ("core_kpi_group", _validated(schemas.CoreKpiGroup, groups, batch)),
         ("core_kpi_group_member", _validated(schemas.CoreKpiGroupMember, members, batch)),
@@ -352,7 +348,9 @@ def _kpi_group_tables(batch: MetadataBatch) -> list[tuple[str, pl.DataFrame]]:
 
 
 def _municipality_group_tables(batch: MetadataBatch) -> list[tuple[str, pl.DataFrame]]:
-    groups, members = _group_frames(batch, "group_id", "member_id")
+    groups, members = _group_frames(
+        batch, schemas.CoreMunicipalityGroup, schemas.MunicipalityGroupMembership
+    )
     return [
         ("core_municipality_group", _validated(schemas.CoreMunicipalityGroup, groups, batch)),
         (

@@ -7,13 +7,20 @@ import logging
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import duckdb
 import orjson
 
-from kolada_goals.errors import UnknownKpiError
-from kolada_goals.extract.client import METADATA_ENTITIES, ClientStats, KoladaClient
+from kolada_goals.errors import KoladaError, UnknownKpiError
+from kolada_goals.extract.client import (
+    METADATA_ENTITIES,
+    AnsweredRecords,
+    ClientStats,
+    KoladaClient,
+    Page,
+    decode_envelope_keeping_body,
+)
 from kolada_goals.extract.incremental import (
     DEFAULT_FULL_EVERY_DAYS,
     LoadDecision,
@@ -28,9 +35,11 @@ from kolada_goals.extract.planner import (
     change_layouts,
     plan_data_requests,
 )
+from kolada_goals.load import raw
 from kolada_goals.load.ingest import IngestFailedError, ValueIngestResult, ingest_values
 from kolada_goals.load.metadata import MetadataBatch, load_metadata
-from kolada_goals.sql_files import read_sql, sql_statements
+from kolada_goals.load.value_writer import request_id
+from kolada_goals.sql_files import read_sql
 from kolada_goals.warehouse import loading_settings
 
 log = logging.getLogger(__name__)
@@ -147,15 +156,48 @@ async def refresh_metadata(
     shrinks sharply is refused unless `allow_shrink`."""
     counts: dict[str, int] = {}
     for entity in entities:
-        url, records, fetched_at = await client.fetch_all(entity)
-        batch = MetadataBatch(run_id, entity, url, fetched_at, records)
-        changes = load_metadata(con, batch, allow_shrink)
+        pages = await _fetch_metadata_pages(client, con, run_id, entity)
+        records = [record for page in pages for record in page.values.records]
+        batch = MetadataBatch(run_id, entity, pages[0].request_url, pages[-1].fetched_at, records)
+        try:
+            changes = load_metadata(con, batch, allow_shrink)
+        except KoladaError as error:  # refused: the pages stay in raw_, with their bodies
+            raw.land_pages(con, run_id, entity, [_landed(page, str(error)) for page in pages])
+            raise
+        raw.land_pages(con, run_id, entity, [_landed(page) for page in pages])
         counts[entity] = changes.records
         log.info(
             "metadata %s: %d records, %d new, %d changed, %d removed",
             entity, changes.records, changes.new, changes.changed, changes.removed,
         )  # fmt: skip
     return counts
+
+
+async def _fetch_metadata_pages(
+    client: KoladaClient, con: duckdb.DuckDBPyConnection, run_id: str, entity: str
+) -> list[Page[AnsweredRecords]]:
+    """Every page of a metadata entity; a refused page is landed with its body before the
+    error goes on."""
+    pages: list[Page[AnsweredRecords]] = []
+    try:
+        async for page in client.iter_decoded_pages(entity, None, decode_envelope_keeping_body):
+            pages.append(page)
+    except KoladaError as error:
+        failed = f"not applied: a later page of the request failed: {error}"
+        landed = [_landed(page, failed) for page in pages]
+        refused = raw.refused_page(error, request_id(error.request_url or error.url))
+        raw.land_pages(con, run_id, entity, [*landed, *([refused] if refused else [])])
+        raise
+    return pages
+
+
+def _landed(page: Page[AnsweredRecords], error: str | None = None) -> raw.LandedPage:
+    """A metadata page for raw_page: with its body when it was refused."""
+    body = page.values.body.decode("utf-8", errors="replace") if error else None
+    return raw.LandedPage(
+        request_id(page.request_url), page.request_url, page.page_url, page.page_number,
+        page.fetched_at, page.record_count, error, body,
+    )  # fmt: skip
 
 
 def _column(con: duckdb.DuckDBPyConnection, sql_file: str) -> list[str]:
@@ -238,21 +280,6 @@ def _merge(total: ValueIngestResult, part: ValueIngestResult) -> None:
     total.seconds += part.seconds
     total.failed.extend(part.failed)
     total.dropped_values += part.dropped_values
-
-
-def prune_raw(con: duckdb.DuckDBPyConnection, keep_days: int, now: datetime | None = None) -> int:
-    """Delete raw landing rows older than `keep_days` (0 keeps everything); returns rows
-    deleted. Values themselves stay in hist_kpi_value."""
-    if keep_days <= 0:
-        return 0
-    cutoff = (now or datetime.now(UTC)) - timedelta(days=keep_days)
-    deleted = 0
-    for statement in sql_statements("load/raw/prune_raw.sql"):
-        row = con.execute(statement, {"cutoff": cutoff}).fetchone()
-        deleted += int(row[0]) if row else 0
-    if deleted:
-        log.info("raw landing: %d row(s) older than %d days removed", deleted, keep_days)
-    return deleted
 
 
 def value_places(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -22,7 +22,8 @@ Files beside the work database `k.duckdb`:
 
 The manifest row of a run goes into the work database itself when the run starts, so a
 killed run stays 'running' there and the next run marks it 'abandoned'; a failed run's row
-(status failed, its error) and its failed requests are written there too.
+(status failed, its error), its failed requests and the pages it refused (raw_page rows with
+their body and error) are written there too.
 """
 
 from __future__ import annotations
@@ -38,10 +39,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from kolada_goals.errors import KoladaGoalsError
 from kolada_goals.extract.client import ClientStats
-from kolada_goals.load import pipeline
+from kolada_goals.load import pipeline, raw
 from kolada_goals.load.ingest import ValueIngestResult
 from kolada_goals.load.publish import fsync_directory, publish_database
 from kolada_goals.warehouse import connect
@@ -203,17 +205,19 @@ class StagedRun:
         values: ValueIngestResult | None = None,
     ) -> None:
         """Record the failed run in the work database (its manifest row, its failed
-        requests) and keep its staging copy as the failed one. Never raises: the run's own
-        error is what a person needs to see."""
+        requests, the pages it refused) and keep its staging copy as the failed one. Never
+        raises: the run's own error is what a person needs to see."""
         if self.swapped:
             log.error("the run failed after it was swapped in and published: %s", error)
             return
         failed_requests: list[tuple[object, ...]] = []
+        refused_pages: pa.Table | None = None
         manifest: pipeline.RunManifest | None = None
         if self.con is not None:
             try:  # the staging copy tells its own story too, row counts included
                 manifest = pipeline.finish_run(self.con, run_id, mode, stats, values, error)
                 failed_requests = pipeline.failed_requests(self.con, run_id)
+                refused_pages = raw.refused_pages(self.con, run_id)
             except duckdb.Error as problem:
                 log.warning("the failed run's staging copy could not be written: %s", problem)
             self._close_staging()
@@ -229,6 +233,8 @@ class StagedRun:
                 manifest = pipeline.run_manifest(self.work, run_id, mode, stats, values, error)
             pipeline.write_run_manifest(self.work, manifest)
             pipeline.record_failed_requests(self.work, run_id, failed_requests)
+            if refused_pages is not None:
+                raw.keep_refused_pages(self.work, refused_pages)
         except duckdb.Error as problem:
             log.error("the failed run could not be recorded in %s: %s", self.files.work, problem)
         try:
