@@ -8,7 +8,7 @@ import logging
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -116,17 +116,54 @@ def _run_options(
 
 def run_flow_once(options: RunOptions) -> None:
     """Run the nightly flow once, reporting to a Prefect API that dies with this process."""
+    _run_flow("nightly", options.to_parameters())
+
+
+def _run_flow(name: str, parameters: dict[str, Any]) -> None:
+    """Run a flow of flows/ once, reporting to a Prefect API that dies with this process."""
     from flows.temporary_server import early_temporary_server, prefect_api_for_this_run
 
     # The temporary server first: its start overlaps this process's import of Prefect.
     with early_temporary_server() as server:
         from flows.console import quiet_expected_tracebacks
-        from flows.nightly import nightly  # Prefect is slow to import: only when needed
+
+        # Prefect is slow to import: only when needed
+        from flows.nightly import nightly
+        from flows.rebuild import rebuild
 
         quiet_expected_tracebacks()
 
         with prefect_api_for_this_run(server):
-            asyncio.run(nightly(**options.to_parameters()))
+            if name == "nightly":
+                asyncio.run(nightly(**parameters))
+            else:
+                asyncio.run(rebuild(**parameters))
+
+
+@app.command()
+def rebuild(
+    from_raw: Annotated[
+        str, typer.Option("--from-raw", metavar="RUN_ID", help="The last run to replay.")
+    ],
+    database: DatabaseOption = DEFAULT_PUBLISHED_DATABASE,
+    work_database: WorkDatabaseOption = DEFAULT_WORK_DATABASE,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Build the catalogue, value history and marts again from raw_, up to run RUN_ID,
+    without the network; then test and publish them as a run does."""
+    _configure_logging(verbose)
+    work, published = work_database.resolve(), database.resolve()
+    try:
+        check_no_run_holds(work)
+        _run_flow(
+            "rebuild",
+            {"published_database": str(published), "work_database": str(work),
+             "from_run_id": from_raw},
+        )  # fmt: skip
+    except KoladaGoalsError as error:
+        print_error(console, str(error))
+        console.print(f"The published database {published} is unchanged.")
+        raise typer.Exit(1) from None
 
 
 @app.command()
