@@ -78,7 +78,8 @@ def published(options: RunOptions, query: str) -> list[tuple[object, ...]]:
 
 
 def work_tables(options: RunOptions) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table of the work database but the run manifest's own two."""
+    """Every row of every table of the work database but those a failed run writes there:
+    its manifest row, its failed requests and the pages it refused (refused_pages)."""
     with duckdb.connect(str(options.work_database), read_only=True) as con:
         names = [
             str(name)
@@ -88,9 +89,20 @@ def work_tables(options: RunOptions) -> dict[str, list[tuple[object, ...]]]:
             ).fetchall()
         ]
         assert {"core_kpi", "hist_kpi_value", "raw_page", "raw_request"} <= set(names)
-        return {
+        tables = {
             name: con.execute(f'select * from "{name}" order by all').fetchall() for name in names
         }
+        tables["raw_page"] = con.execute(
+            "select * from raw_page where error is null order by all"
+        ).fetchall()
+        return tables
+
+
+def refused_pages(options: RunOptions) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(options.work_database), read_only=True) as con:
+        return con.execute(
+            "select entity, error, body from raw_page where error is not null order by all"
+        ).fetchall()
 
 
 def work_runs(options: RunOptions) -> list[tuple[object, ...]]:
@@ -186,6 +198,9 @@ def test_a_failed_fetch_fails_the_run_and_keeps_the_published_database(tmp_path:
     ).fetchone()
     assert status == "failed" and "IngestFailedError" in error
     assert work.execute("select count(*) from meta_failed_request").fetchone()[0] > 0
+    # the page Kolada refused stays in raw_, with the body it answered
+    [(entity, page_error, body)] = refused_pages(options)
+    assert entity == "data" and "HTTP 500" in page_error and "server error" in body
 
 
 def cli_run(options: RunOptions, base_url: str) -> list[str]:
