@@ -37,7 +37,11 @@ async def rebuild(published_database: str, work_database: str, from_run_id: str)
     stats = ClientStats()  # no request is sent
     with staged_run(Path(work_database)) as run:
         apply_schema(run.work)
-        pipeline.start_run(run.work, run_id, f"raw_ of {work_database} up to {from_run_id}")
+        abandoned = pipeline.start_run(
+            run.work, run_id, f"raw_ of {work_database} up to {from_run_id}", mode="rebuild"
+        )
+        if abandoned:
+            logger.warning("%d earlier run(s) had been killed; marked abandoned", abandoned)
         try:
             con = run.stage()
             summary = replay(con, from_run_id)

@@ -4,7 +4,7 @@ create table if not exists meta_run (
     run_id varchar primary key,
     started_at timestamptz not null,
     finished_at timestamptz,
-    mode varchar not null,            -- 'full' or 'incremental'
+    mode varchar not null,            -- 'full', 'incremental', 'metadata' or 'rebuild'
     base_url varchar not null,
     status varchar not null,          -- 'running', 'succeeded', 'failed', 'abandoned'
     requests integer,                 -- HTTP requests sent, retries included
@@ -23,7 +23,7 @@ comment on table meta_run is 'One row per pipeline run: the run manifest. A run 
 comment on column meta_run.run_id is 'Id of the run';
 comment on column meta_run.started_at is 'When the run started';
 comment on column meta_run.finished_at is 'When the run finished; null while running or when killed';
-comment on column meta_run.mode is '''full'' or ''incremental'' (''metadata'' when the run loaded no values)';
+comment on column meta_run.mode is '''full'' or ''incremental'' (''metadata'' when the run loaded no values, ''rebuild'' for kolada-goals rebuild --from-raw)';
 comment on column meta_run.base_url is 'The Kolada API the run fetched from';
 comment on column meta_run.status is '''running'', ''succeeded'', ''failed'', ''abandoned''';
 comment on column meta_run.requests is 'HTTP requests sent, retries included';

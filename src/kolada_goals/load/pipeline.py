@@ -55,12 +55,14 @@ def default_years(today: date | None = None, span: int = 25) -> range:
     return range(current - span + 1, current + 1)
 
 
-def start_run(con: duckdb.DuckDBPyConnection, run_id: str, base_url: str) -> int:
+def start_run(
+    con: duckdb.DuckDBPyConnection, run_id: str, base_url: str, mode: str = "full"
+) -> int:
     """Record a new run; returns how many earlier runs were found killed and abandoned."""
     abandoned = con.execute(read_sql("load/meta/abandon_stale_runs.sql")).fetchone()
     con.execute(
         read_sql("load/meta/start_run.sql"),
-        {"run_id": run_id, "started_at": datetime.now(UTC), "mode": "full", "base_url": base_url},
+        {"run_id": run_id, "started_at": datetime.now(UTC), "mode": mode, "base_url": base_url},
     )
     return int(abandoned[0]) if abandoned else 0
 
