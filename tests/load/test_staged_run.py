@@ -124,8 +124,8 @@ def test_a_failed_run_leaves_the_work_database_and_is_recorded_there(tmp_path: P
         con = run.stage()
         con.execute("update t set value = 99")
         con.execute(
-            "insert into meta_failed_request (run_id, path, error) "
-            "values ('run-2', '/v3/x', 'boom')"
+            "insert into meta_failed_request (run_id, path, error, failed_at) "
+            "values ('run-2', '/v3/x', 'boom', now())"
         )
         run.fail("run-2", "full", ClientStats(requests=7), RuntimeError("data test failed"))
     assert rows(work, "select value from t") == [(1,)]

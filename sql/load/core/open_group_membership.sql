@@ -1,5 +1,5 @@
 -- Open a membership for every fetched (group, member, title) that has no open row yet.
-insert into core_municipality_group_member
+insert into core_municipality_group_member by name
 select
     staged.group_id,
     staged.member_id,

@@ -1,9 +1,9 @@
 -- The first values of KPIs with nothing stored yet (kpis_with_open_history.sql found no open
 -- history row): every answered value opens a history row, exactly as slice_change would list
 -- it, without comparing against history.
-insert into hist_kpi_value
+insert into hist_kpi_value by name
 select
-    s.kpi_id, s.place_id, s.period, s.gender, s.value, s.count, s.status,
+    s.kpi_id, s.place_id as municipality_id, s.period, s.gender, s.value, s.count, s.status,
     false as is_deleted,
     false as is_revision,
     r.changed_at as valid_from,

@@ -1,2 +1,2 @@
-insert into meta_failed_request (run_id, path, error)
-values ($run_id, $path, $error)
+insert into meta_failed_request (run_id, path, error, failed_at)
+values ($run_id, $path, $error, $failed_at)

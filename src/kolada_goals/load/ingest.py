@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import Literal
 
@@ -299,7 +299,12 @@ def _record_failures(
     for failure in failed:
         con.execute(
             read_sql("load/meta/insert_failed_request.sql"),
-            {"run_id": run_id, "path": failure.path, "error": failure.error},
+            {
+                "run_id": run_id,
+                "path": failure.path,
+                "error": failure.error,
+                "failed_at": datetime.now(UTC),
+            },
         )
     for route in ("data", "oudata"):
         pages = [page for failure in failed if failure.route == route for page in failure.pages]

@@ -142,7 +142,7 @@ def record_failed_requests(
     """Rows of failed_requests, written again (into another database) as they were."""
     for path, error, failed_at in rows:
         con.execute(
-            read_sql("load/meta/insert_failed_request_at.sql"),
+            read_sql("load/meta/insert_failed_request.sql"),
             {"run_id": run_id, "path": path, "error": error, "failed_at": failed_at},
         )
 
