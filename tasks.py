@@ -54,17 +54,25 @@ def ensure_environment() -> None:
     STAMP.write_text(fingerprint)
 
 
-def ensure_browser() -> None:
-    """The report test opens the HTML report in Debian's chromium; install it where we can."""
-    if shutil.which("chromium") or shutil.which("chromium-browser"):
+def ensure_debian_packages() -> None:
+    """The tests open the HTML report in Debian's chromium and run the lake on a PostgreSQL
+    server they start themselves (postgresql); install what is missing where we can."""
+    missing = []
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        missing.append("chromium")
+    if not (shutil.which("initdb") or list(Path("/usr/lib/postgresql").glob("*/bin/initdb"))):
+        missing.append("postgresql")
+    if not missing:
         return
     if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
-        print("Installing Debian's chromium for the browser test ...", flush=True)
+        print(f"Installing Debian's {' and '.join(missing)} for the tests ...", flush=True)
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False, env=env)
-    if not shutil.which("chromium"):
-        print("warning: chromium not found; the browser test will fail (apt-get install chromium)")
+        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=False, env=env)
+        # Debian starts a cluster of its own; the tests start theirs on a free port.
+        subprocess.run(["service", "postgresql", "stop"], check=False, capture_output=True)
+    else:
+        print(f"warning: {', '.join(missing)} not installed (apt-get install {' '.join(missing)})")
 
 
 def run(command: list[str]) -> int:
@@ -98,7 +106,7 @@ def main(argv: list[str]) -> int:
     ensure_environment()
     verb, rest = argv[0], argv[1:]
     if verb == "test":
-        ensure_browser()
+        ensure_debian_packages()
         return test(rest)
     cli = str(BIN / "kolada-goals")
     if verb == "run":

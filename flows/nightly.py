@@ -13,7 +13,8 @@ from kolada_goals.extract.client import DEFAULT_BASE_URL, KoladaClient
 from kolada_goals.goals.store import GoalLoadSummary, load_goal_definitions, watch_kpis
 from kolada_goals.load import pipeline, raw
 from kolada_goals.load.ingest import IngestFailedError
-from kolada_goals.load.staged_run import StagedRun, staged_run
+from kolada_goals.load.lake_run import CONFLICT_ATTEMPTS, LakeConflictError, LakeRun, open_run
+from kolada_goals.load.staged_run import StagedRun
 from kolada_goals.settings import RunOptions
 from kolada_goals.status.data_tests import run_data_tests
 from kolada_goals.status.marts import build_marts
@@ -95,7 +96,7 @@ def data_tests(con: duckdb.DuckDBPyConnection) -> int:
 
 
 @task(name="publish", cache_policy=NO_CACHE)
-def publish(run: StagedRun, options: RunOptions) -> str:
+def publish(run: StagedRun | LakeRun, options: RunOptions) -> str:
     return str(run.publish(options.published_database))
 
 
@@ -114,6 +115,8 @@ async def nightly(
     rate: float = 5.0,
     concurrency: int = 4,
     attempts: int = 6,
+    lake: str = "",
+    lake_data: str = "",
 ) -> dict[str, Any]:
     """Refresh metadata, load values, test, and publish the database for readers.
 
@@ -132,6 +135,9 @@ async def nightly(
         rate: Requests per second at most; 0 turns the limit off.
         concurrency: Requests in flight at most.
         attempts: Attempts per request (429, 5xx and lost connections are retried).
+        lake: A DuckLake catalog to write instead of the DuckDB files, e.g.
+            postgres:dbname=kolada host=127.0.0.1 user=kolada; empty: the files.
+        lake_data: The lake's data folder or s3:// URL (empty: the catalog's own).
     """
     options = RunOptions.from_parameters(
         published_database=published_database,
@@ -147,26 +153,45 @@ async def nightly(
         rate=rate,
         concurrency=concurrency,
         attempts=attempts,
+        lake=lake,
+        lake_data=lake_data,
     )
     return await run_nightly(options)
 
 
 async def run_nightly(options: RunOptions) -> dict[str, Any]:
-    """The flow's body: called inside the flow run, so its tasks are the flow's tasks."""
+    """The flow's body: called inside the flow run, so its tasks are the flow's tasks. On a
+    lake, a run that another writer beat to the commit runs again (CONFLICT_ATTEMPTS)."""
+    for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+        try:
+            return await _run_once(options)
+        except LakeConflictError as error:
+            if attempt == CONFLICT_ATTEMPTS:
+                raise
+            get_run_logger().warning(
+                "%s; running again (attempt %d of %d)", error, attempt + 1, CONFLICT_ATTEMPTS
+            )
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+async def _run_once(options: RunOptions) -> dict[str, Any]:
     logger = get_run_logger()
-    logger.info(
-        "Kolada %s; goals %s; work database %s; published database %s",
-        options.client.base_url, options.goals_directory, options.work_database,
-        options.published_database,
-    )  # fmt: skip
+    where = (
+        options.lake.describe()
+        if options.lake
+        else f"work database {options.work_database}; published database "
+        f"{options.published_database}"
+    )
+    logger.info("Kolada %s; goals %s; %s", options.client.base_url, options.goals_directory, where)
     run_id = pipeline.new_run_id()
     summary: pipeline.ValueLoadSummary | None = None
     # The run writes a staging copy of the work database, swapped in only after its data
-    # tests passed and it was published (kolada_goals.load.staged_run): a failed or killed run
-    # leaves the work database as the last good run left it.
-    with staged_run(options.work_database) as run:
+    # tests passed and it was published (kolada_goals.load.staged_run), or on a lake one
+    # transaction that publishing commits (kolada_goals.load.lake_run): a failed or killed
+    # run leaves the data as the last good run left it.
+    with open_run(options.work_database, options.lake) as run:
         apply_schema(run.work)
-        abandoned = pipeline.start_run(run.work, run_id, options.client.base_url)
+        abandoned = run.start(run_id, options.client.base_url)
         if abandoned:
             logger.warning("%d earlier run(s) had been killed; marked abandoned", abandoned)
         async with KoladaClient(options.client) as client:

@@ -16,6 +16,7 @@ from typing import Any
 from kolada_goals.errors import KoladaGoalsError
 from kolada_goals.extract.client import DEFAULT_BASE_URL, ClientSettings
 from kolada_goals.extract.incremental import DEFAULT_FULL_EVERY_DAYS
+from kolada_goals.lake import LakeSettings
 from kolada_goals.load.pipeline import default_years
 from kolada_goals.load.publish import DEFAULT_PUBLISHED_DATABASE, DEFAULT_WORK_DATABASE
 
@@ -71,6 +72,7 @@ class RunOptions:
     accept_drops: bool = False
     allow_shrink: bool = False
     raw_retention_days: int = 35  # raw landing rows older than this are removed; 0 keeps all
+    lake: LakeSettings | None = None  # None: the embedded DuckDB files
 
     def resolved(self) -> RunOptions:
         """The same options with every path absolute (against the current directory)."""
@@ -95,6 +97,8 @@ class RunOptions:
             "rate": self.client.requests_per_second or 0.0,
             "concurrency": self.client.max_concurrency,
             "attempts": self.client.max_attempts,
+            "lake": self.lake.catalog if self.lake else "",
+            "lake_data": (self.lake.data_path or "") if self.lake else "",
         }
 
     @classmethod
@@ -114,6 +118,8 @@ class RunOptions:
         rate: float = 5.0,
         concurrency: int = 4,
         attempts: int = 6,
+        lake: str = "",
+        lake_data: str = "",
     ) -> RunOptions:
         """Options from flow parameters; raises ParameterError naming the parameter at fault.
         Paths must be absolute: a run started by a deployment must not depend on the
@@ -155,4 +161,5 @@ class RunOptions:
             force_full=full,
             accept_drops=accept_drops,
             allow_shrink=allow_shrink,
+            lake=LakeSettings(lake, lake_data or None) if lake else None,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterator
@@ -10,7 +11,9 @@ from pathlib import Path
 
 import duckdb
 
-from kolada_goals.sql_files import SQL_ROOT, read_sql, sql_files
+from kolada_goals.lake import declared_keys, is_lake, lake_ddl
+from kolada_goals.sql_files import SQL_ROOT, parameters_used, read_sql, sql_files, sql_statements
+from kolada_goals.transactions import transaction
 
 # While values stream in, DuckDB's buffer pool would grow towards 80 % of RAM with the
 # database; with a limit it evicts and spills to disk, so loading stays flat in memory
@@ -52,15 +55,63 @@ def _checked_size(text: str) -> str:
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Bring a database of an earlier version up to date (sql/migrations), then create every
-    table of sql/schema and every view of sql/views (idempotent)."""
-    for (name,) in con.execute(read_sql("load/meta/pending_migrations.sql")).fetchall():
-        _run(con, SQL_ROOT / "migrations" / f"{name}.sql")
-    for path in [path for folder in SCHEMA_FOLDERS for path in sql_files(folder)]:
-        _run(con, path)
-
-
-def _run(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    table of sql/schema and every view of sql/views (idempotent). On a lake in one
+    transaction, and only when the DDL changed since it was last applied there."""
+    if not is_lake(con):
+        _apply_ddl(con)
+        return
+    fingerprint = schema_fingerprint()
+    if _applied_fingerprint(con) == fingerprint:
+        return
     try:
-        con.execute(path.read_text(encoding="utf-8"))
+        with transaction(con):
+            _apply_ddl(con)
+            for statement in sql_statements("load/meta/record_schema_fingerprint.sql"):
+                con.execute(statement, parameters_used(statement, {"fingerprint": fingerprint}))
+    except duckdb.TransactionException:
+        # Another writer brought the lake to this DDL at the same moment: nothing left to do.
+        if _applied_fingerprint(con) != fingerprint:
+            raise
+
+
+def _applied_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    try:
+        row = con.execute(read_sql("load/meta/schema_fingerprint.sql")).fetchone()
+    except duckdb.CatalogException:  # a new lake
+        return None
+    return str(row[0]) if row else None
+
+
+def _apply_ddl(con: duckdb.DuckDBPyConnection) -> None:
+    for (name,) in con.execute(read_sql("load/meta/pending_migrations.sql")).fetchall():
+        run_sql_file(con, SQL_ROOT / "migrations" / f"{name}.sql")
+    for path in _schema_files():
+        run_sql_file(con, path)
+
+
+def _schema_files() -> list[Path]:
+    return [path for folder in SCHEMA_FOLDERS for path in sql_files(folder)]
+
+
+def declared_table_keys() -> dict[str, tuple[str, ...]]:
+    """The primary key of every table whose DDL declares one: DuckDB enforces it in the file,
+    and on a lake (which has no keys) the data tests made from it carry the grain."""
+    keys = (declared_keys(path.read_text(encoding="utf-8")) for path in _schema_files())
+    return dict(key for key in keys if key is not None)
+
+
+def schema_fingerprint() -> str:
+    """sha256 of the DDL and migrations, in order."""
+    digest = hashlib.sha256()
+    for path in [*_schema_files(), *sql_files("migrations")]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Run a file of DDL (or a model): on a DuckLake as DuckLake takes it (lake.lake_ddl)."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        con.execute(lake_ddl(text) if is_lake(con) else text)
     except duckdb.Error as error:
         raise RuntimeError(f"{path}: {error}") from error

@@ -61,6 +61,20 @@ def a_second_row(table: str, insert: str) -> Breach:
     return Breach((WITHOUT_PRIMARY_KEY.format(table=table), insert))
 
 
+def a_copy_of_a_row(table: str, also_fires: frozenset[str] = frozenset()) -> Breach:
+    """A table of the clean warehouse with rows: one of them again."""
+    return Breach(
+        (WITHOUT_PRIMARY_KEY.format(table=table), f"insert into {table} by name "
+         f"(select * from {table} limit 1)"),
+        also_fires,
+    )  # fmt: skip
+
+
+def the_same_row_twice(table: str, insert: str) -> Breach:
+    """A table the clean warehouse leaves empty: one row, twice."""
+    return Breach((WITHOUT_PRIMARY_KEY.format(table=table), insert, insert))
+
+
 BREACHES: dict[str, Breach] = {
     "core_kpi_value_grain_is_unique": Breach(
         (
@@ -172,6 +186,48 @@ BREACHES: dict[str, Breach] = {
             "insert into core_ou (ou_id, municipality_id, title) "
             "values ('V24E240101', '24O1', 'Bokstaven O i kommunkoden')",
         )
+    ),
+    # The tables whose grain their DDL's primary key states (kept by data tests on a lake).
+    # a goal twice is one goal more than its roll-up rows cover
+    "goal grain is unique": a_copy_of_a_row(
+        "goal", frozenset({"mart_goal_status_covers_every_goal"})
+    ),
+    "goal_definition_file grain is unique": a_copy_of_a_row("goal_definition_file"),
+    "goal_indicator grain is unique": a_copy_of_a_row("goal_indicator"),
+    "goal_indicator_forecast grain is unique": the_same_row_twice(
+        "goal_indicator_forecast",
+        "insert into goal_indicator_forecast (kommun_id, indicator_id, period, forecast_value) "
+        "values ('2401', 'I1', 2026, 80)",
+    ),
+    "goal_indicator_target grain is unique": the_same_row_twice(
+        "goal_indicator_target",
+        "insert into goal_indicator_target (kommun_id, indicator_id, period, target_value) "
+        "values ('2401', 'I1', 2026, 80)",
+    ),
+    "goal_local_value grain is unique": the_same_row_twice(
+        "goal_local_value",
+        "insert into goal_local_value (kommun_id, indicator_id, period, value) "
+        "values ('2401', 'I1', 2026, 80)",
+    ),
+    "meta_kpi_load_state grain is unique": the_same_row_twice(
+        "meta_kpi_load_state",
+        "insert into meta_kpi_load_state (kpi_id, scope_hash, last_full_at, last_loaded_at) "
+        "values ('N00001', 'h', '2024-01-01', '2024-01-01')",
+    ),
+    "meta_kpi_watch grain is unique": the_same_row_twice(
+        "meta_kpi_watch",
+        "insert into meta_kpi_watch (run_id, kpi_id, checked_at, kpi_exists) "
+        "values ('run-1', 'N00001', '2024-01-01', true)",
+    ),
+    "meta_kpi_watch_change grain is unique": the_same_row_twice(
+        "meta_kpi_watch_change",
+        "insert into meta_kpi_watch_change (run_id, kpi_id, field, old_value, new_value) "
+        "values ('run-1', 'N00001', 'title', 'a', 'b')",
+    ),
+    "meta_run grain is unique": the_same_row_twice(
+        "meta_run",
+        "insert into meta_run (run_id, started_at, mode, base_url, status) "
+        "values ('run-1', '2024-01-01', 'full', 'http://kolada.test', 'succeeded')",
     ),
 }
 

@@ -14,8 +14,10 @@ import typer
 
 from kolada_goals.cli import outputs as cli_outputs
 from kolada_goals.cli.goals import goals_app
+from kolada_goals.cli.outputs import LakeDataOption, LakeOption
 from kolada_goals.errors import KoladaError, KoladaGoalsError
 from kolada_goals.extract.client import DEFAULT_BASE_URL, ClientSettings
+from kolada_goals.lake import LakeSettings
 from kolada_goals.load.publish import DEFAULT_PUBLISHED_DATABASE, DEFAULT_WORK_DATABASE
 from kolada_goals.load.staged_run import check_no_run_holds
 from kolada_goals.outputs.terminal import make_console, print_error
@@ -184,6 +186,8 @@ def run(
         bool,
         typer.Option(help="Serve the built-in fake Kolada with SYNTHETIC data and use it."),
     ] = False,
+    lake: LakeOption = None,
+    lake_data: LakeDataOption = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Run the nightly flow once, without a Prefect server of your own."""
@@ -193,7 +197,9 @@ def run(
         full, accept_drops, allow_shrink,
     )  # fmt: skip
     try:
-        check_no_run_holds(options.work_database)
+        options = replace(options, lake=LakeSettings.chosen(lake, lake_data))
+        if options.lake is None:
+            check_no_run_holds(options.work_database)
         if offline:
             from kolada_goals.fake.offline import offline_run_options
 
@@ -203,7 +209,12 @@ def run(
             run_flow_once(options)
     except KoladaGoalsError as error:
         print_error(console, str(error))
-        console.print(f"The published database {options.published_database} is unchanged.")
+        unchanged = (
+            options.lake.describe()
+            if options.lake
+            else (f"published database {options.published_database}")
+        )
+        console.print(f"The {unchanged} is unchanged.")
         if isinstance(error, KoladaError) and not offline:
             console.print(
                 "Kolada could not be used. Without network access, `kolada-goals run --offline` "

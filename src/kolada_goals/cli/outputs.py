@@ -11,6 +11,7 @@ import duckdb
 import typer
 
 from kolada_goals.errors import KoladaGoalsError
+from kolada_goals.lake import LakeSettings
 from kolada_goals.load.publish import DEFAULT_PUBLISHED_DATABASE, DEFAULT_WORK_DATABASE
 from kolada_goals.outputs.queries import NotAKommunError, open_published_database
 from kolada_goals.outputs.terminal import literal_text, make_console, print_error
@@ -26,6 +27,16 @@ YearOption = Annotated[
     int | None, typer.Option(help="Report year (default: the latest up to this year).")
 ]
 DatabaseOption = Annotated[Path, typer.Option(help="Published DuckDB file to read.")]
+LakeOption = Annotated[
+    str | None,
+    typer.Option(
+        help="DuckLake catalog to read instead of the file, e.g. 'postgres:dbname=kolada "
+        "host=127.0.0.1 user=kolada' (or KOLADA_GOALS_LAKE).",
+    ),
+]
+LakeDataOption = Annotated[
+    str | None, typer.Option(help="The lake's data folder or s3:// URL (KOLADA_GOALS_LAKE_DATA).")
+]
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -33,12 +44,22 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def source_of(database: Path, lake: str | None, lake_data: str | None) -> Path | LakeSettings:
+    """The lake when one is given (option or environment), else the published file."""
+    try:
+        return LakeSettings.chosen(lake, lake_data) or database
+    except KoladaGoalsError as error:
+        raise fail(str(error), 2) from None
+
+
 @contextmanager
-def published_database(path: Path, kommun_id: str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The published database, read-only, for a report on `kommun_id`: a kommun id that is not
+def published_database(
+    source: Path | LakeSettings, kommun_id: str
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The published data, read-only, for a report on `kommun_id`: a kommun id that is not
     one exits with 2, any other error of the database or the report with 1."""
     try:
-        with open_published_database(path, kommun_id) as con:
+        with open_published_database(source, kommun_id) as con:
             yield con
     except NotAKommunError as error:
         raise fail(str(error), 2) from None
@@ -49,11 +70,12 @@ def published_database(path: Path, kommun_id: str) -> Iterator[duckdb.DuckDBPyCo
 def status(
     kommun: KommunOption, mode: ModeOption = "outcome", year: YearOption = None,
     database: DatabaseOption = DEFAULT_PUBLISHED_DATABASE,
+    lake: LakeOption = None, lake_data: LakeDataOption = None,
 ) -> None:  # fmt: skip
     """Print the goal tree of a kommun with its statuses."""
     from kolada_goals.outputs.status_tree import status_tree
 
-    with published_database(database, kommun) as con:
+    with published_database(source_of(database, lake, lake_data), kommun) as con:
         out_console.print(status_tree(con, kommun, mode, year))
 
 
@@ -63,13 +85,14 @@ def export(
     format: Annotated[str, typer.Option("--format", help="xlsx, csv or parquet.")] = "xlsx",
     mode: ModeOption = "outcome", year: YearOption = None,
     database: DatabaseOption = DEFAULT_PUBLISHED_DATABASE,
+    lake: LakeOption = None, lake_data: LakeDataOption = None,
 ) -> None:  # fmt: skip
     """Write the status tables of a kommun (xlsx with colours and an explanation sheet)."""
     from kolada_goals.outputs.export import FORMATS, write_export
 
     if format not in FORMATS:
         raise fail(f"unknown format {format!r}: use one of {', '.join(FORMATS)}", 2)
-    with published_database(database, kommun) as con:
+    with published_database(source_of(database, lake, lake_data), kommun) as con:
         paths = write_export(con, kommun, format, out, mode, year)
     for path in paths:
         console.print(literal_text(f"wrote {path}"))
@@ -80,11 +103,12 @@ def report(
     out: Annotated[Path, typer.Option(help="HTML file (or folder) to write.")],
     mode: ModeOption = "outcome", year: YearOption = None,
     database: DatabaseOption = DEFAULT_PUBLISHED_DATABASE,
+    lake: LakeOption = None, lake_data: LakeDataOption = None,
 ) -> None:  # fmt: skip
     """Write a self-contained HTML report in Swedish for a kommun."""
     from kolada_goals.outputs.report import write_report
 
-    with published_database(database, kommun) as con:
+    with published_database(source_of(database, lake, lake_data), kommun) as con:
         path = write_report(con, kommun, out, mode, year)
     console.print(literal_text(f"wrote {path}"))
 

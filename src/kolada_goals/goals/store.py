@@ -28,6 +28,7 @@ from kolada_goals.goals.validate import (
     validate_goal_files,
 )
 from kolada_goals.sql_files import read_sql, sql_statements
+from kolada_goals.transactions import in_run_transaction, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -180,7 +181,11 @@ def _store_kommun(
     summary: GoalLoadSummary,
 ) -> bool:
     """Replace one kommun's rows in one transaction; a failure keeps its earlier rows, becomes
-    a problem of its file and lets the other kommuner load."""
+    a problem of its file and lets the other kommuner load. In a run's own transaction (on a
+    lake) a failure fails the run: DuckDB has no savepoints to undo one kommun alone."""
+    if in_run_transaction(con):
+        _store_file(con, result, run_id)
+        return True
     con.execute("begin transaction")
     try:
         _store_file(con, result, run_id)
@@ -222,14 +227,9 @@ def _remove_kommuner_without_file(
             ", ".join(gone), ", ".join(map(str, kommun_unknown)),
         )  # fmt: skip
         return
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         for kommun in gone:
             _delete_kommun(con, kommun)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     summary.removed.extend(gone)
 
 

@@ -24,6 +24,7 @@ import polars as pl
 from kolada_goals.errors import KoladaError, KoladaRecordError
 from kolada_goals.load import schemas
 from kolada_goals.sql_files import read_sql
+from kolada_goals.transactions import transaction
 
 # A catalogue that shrinks below this share of what is stored is refused, not swapped in.
 MIN_KEPT_SHARE = 0.5
@@ -323,8 +324,7 @@ def load_metadata(
     """Land one entity's full list raw (what changed since the landed version), then shape
     and validate it and apply it to the core tables, in one transaction. Returns how many
     records were new, changed, removed and unchanged."""
-    con.begin()
-    try:
+    with transaction(con):
         changes = land_raw(con, batch)
         tables = catalogue_tables(batch)
         if not allow_shrink:
@@ -332,10 +332,6 @@ def load_metadata(
                 if table in CORE_KEYS:
                     _check_not_shrunk(con, table, frame.height, batch.request_url)
         apply_catalogue(con, batch, tables)
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
     return changes
 
 

@@ -161,6 +161,11 @@ class StagedRun:
         self.manifest: pipeline.RunManifest | None = None
         self.swapped = False
 
+    def start(self, run_id: str, base_url: str, mode: str = "full") -> int:
+        """Record the run in the work database; returns how many earlier runs were found
+        killed and marked abandoned."""
+        return pipeline.start_run(self.work, run_id, base_url, mode)
+
     def stage(self) -> duckdb.DuckDBPyConnection:
         """Copy the work database (checkpointed, so the file holds everything) to the
         staging file and connect to the copy: the run's connection."""

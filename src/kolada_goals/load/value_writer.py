@@ -30,6 +30,7 @@ from kolada_goals.extract.planner import DataRequest, OuDataRequest
 from kolada_goals.extract.records import VALUE_ARROW_SCHEMA
 from kolada_goals.load import raw
 from kolada_goals.sql_files import read_sql
+from kolada_goals.transactions import in_run_transaction
 
 log = logging.getLogger(__name__)
 
@@ -205,6 +206,8 @@ class ValueWriter:
         self.run_id = run_id
         self.accept_drops = accept_drops
         self.land_raw = land_raw  # False when replaying rows that are raw_ already
+        # In a run's own transaction (on a lake) batches are not committed on their own.
+        self._commits = not in_run_transaction(con)
         self._pages: dict[int, StagedPages] = {}
         self._ready: list[tuple[Slice, StagedPages]] = []
         self._in_transaction = False
@@ -227,7 +230,8 @@ class ValueWriter:
         # the batches of the open transaction, whose slices keep their earlier values and
         # are fetched again by the next run.
         if not self._in_transaction:
-            self.con.begin()
+            if self._commits:
+                self.con.begin()
             self._in_transaction = True
             self._transaction_values = 0
             self._transaction_started = time.monotonic()
@@ -263,7 +267,8 @@ class ValueWriter:
 
     def _commit(self) -> None:
         if self._in_transaction:
-            self.con.commit()
+            if self._commits:
+                self.con.commit()
             self._in_transaction = False
         _release_arrow_memory()
 
@@ -272,7 +277,8 @@ class ValueWriter:
         while a write runs on another thread."""
         self._ready.clear()
         if self._in_transaction:
-            self.con.rollback()
+            if self._commits:  # else the run rolls its own transaction back
+                self.con.rollback()
             self._in_transaction = False
 
     def stage(self, piece: Slice, page: Page[pa.Table]) -> None:

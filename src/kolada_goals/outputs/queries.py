@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 
 from kolada_goals.errors import KoladaGoalsError
+from kolada_goals.lake import LakeSettings, connect_lake
 from kolada_goals.sql_files import read_sql
 
 REPORT_MODES = ("outcome", "forecast")
@@ -102,16 +103,29 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=True)
 
 
+def connect_published(source: Path | LakeSettings) -> duckdb.DuckDBPyConnection:
+    """The published data, read-only: the DuckDB file, or the lake's last published snapshot
+    (read in one transaction, so that every query sees that one snapshot)."""
+    if isinstance(source, LakeSettings):
+        con = connect_lake(source, read_only=True)
+        con.begin()
+        return con
+    if not source.is_file():
+        raise ReportError(
+            f"{source} does not exist: run `kolada-goals run` (or `kolada-goals demo`) first"
+        )
+    return connect_read_only(source)
+
+
 @contextmanager
-def open_published_database(path: Path, kommun_id: str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The published database, read-only, after checking that `kommun_id` is a kommun's id.
+def open_published_database(
+    source: Path | LakeSettings, kommun_id: str
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The published data, read-only, after checking that `kommun_id` is a kommun's id.
     Raises ReportError for a missing file or one that is no kolada-goals database, and
     NotAKommunError for an id that is no kommun's."""
-    if not path.is_file():
-        raise ReportError(
-            f"{path} does not exist: run `kolada-goals run` (or `kolada-goals demo`) first"
-        )
-    with connect_read_only(path) as con:
+    path = source.describe() if isinstance(source, LakeSettings) else source
+    with connect_published(source) as con:
         try:
             known = con.execute(
                 read_sql("outputs/queries/municipality_type.sql"), [kommun_id]

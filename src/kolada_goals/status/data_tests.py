@@ -2,7 +2,8 @@
 
 Most are the SQL files of sql/tests/. The grain and the id forms of each core table are
 stated by its pandera model (load/schemas.py) already, so those two tests are made from the
-model: table and column names from the model, quoted, and the id patterns as parameters.
+model: table and column names from the model, quoted, and the id patterns as parameters. The
+grain of the other tables with a primary key is made from their DDL (warehouse.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import duckdb
 
 from kolada_goals.load.schemas import CORE_TABLE_MODELS, grain, id_patterns
 from kolada_goals.sql_files import sql_files
+from kolada_goals.warehouse import declared_table_keys
 
 SAMPLE_ROWS = 5
 
@@ -35,13 +37,17 @@ class DataTestFailure:
 
 
 def data_tests() -> list[DataTest]:
-    """The SQL files of sql/tests/, then the tests made from the core table models."""
+    """The SQL files of sql/tests/, then the tests made from the core table models, then the
+    grain of every other table whose DDL declares a primary key (a lake has no keys)."""
     tests = [DataTest(path.stem, path.read_text(encoding="utf-8")) for path in sql_files("tests")]
     for table, model in CORE_TABLE_MODELS.items():
         tests.append(_grain_is_unique(table, grain(model)))
         patterns = id_patterns(model)
         if patterns:
             tests.append(_ids_have_kolada_form(table, patterns))
+    for table, key in declared_table_keys().items():
+        if table not in CORE_TABLE_MODELS:
+            tests.append(_grain_is_unique(table, key))
     return tests
 
 

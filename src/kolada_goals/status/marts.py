@@ -8,6 +8,7 @@ import time
 import duckdb
 
 from kolada_goals.sql_files import read_sql, sql_files
+from kolada_goals.warehouse import run_sql_file
 
 logger = logging.getLogger(__name__)
 
@@ -22,10 +23,7 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     for (table,) in con.execute(read_sql("status/replaced_mart_tables.sql")).fetchall():
         con.execute(f'drop table "{table}"')
     for path in sql_files("status/marts"):
-        try:
-            con.execute(path.read_text(encoding="utf-8"))
-        except duckdb.Error as error:
-            raise RuntimeError(f"{path}: {error}") from error
+        run_sql_file(con, path)
     counts = {
         table: int(con.execute(f"select count(*) from {table}").fetchone()[0])  # type: ignore[index]
         for table in (
