@@ -9,6 +9,8 @@ deploy/notify-on-failure.yaml makes a failed run reach a person.
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from prefect import serve
 from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
@@ -44,3 +46,21 @@ def nightly_deployment(options: RunOptions, cron: str = NIGHTLY_CRON) -> RunnerD
 
 def serve_nightly(options: RunOptions, cron: str = NIGHTLY_CRON) -> None:
     serve(nightly_deployment(options, cron))
+
+
+def deploy_to_pool(options: RunOptions, pool: str, cron: str = NIGHTLY_CRON) -> str:
+    """Register the nightly deployment with the process work pool `pool` (created when
+    missing): a worker started with `prefect worker start --pool POOL`, on this machine or
+    another with kolada-goals installed, runs it. Returns the deployment's id."""
+    deployment = nightly_deployment(options, cron)
+    _ensure_process_pool(pool)
+    return str(deployment.apply(work_pool_name=pool))
+
+
+def _ensure_process_pool(pool: str) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectAlreadyExists
+
+    with get_client(sync_client=True) as client, suppress(ObjectAlreadyExists):
+        client.create_work_pool(WorkPoolCreate(name=pool, type="process"))

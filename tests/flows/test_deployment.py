@@ -10,6 +10,7 @@ from prefect.utilities.callables import parameter_schema
 from flows.deployment import nightly_deployment
 from flows.nightly import nightly
 from kolada_goals.extract.client import ClientSettings
+from kolada_goals.lake import LakeSettings
 from kolada_goals.settings import RunOptions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,6 +40,7 @@ def test_the_deployment_carries_every_parameter_with_paths_made_absolute(
         accept_drops=True,
         allow_shrink=True,
         client=ClientSettings(base_url="http://127.0.0.1:9/v3", requests_per_second=2.0),
+        lake=LakeSettings("postgres:dbname=kolada host=127.0.0.1", "s3://kolada/lake/"),
     )
     deployment = nightly_deployment(options, cron="* * * * *")
     parameters = deployment.parameters
@@ -51,7 +53,9 @@ def test_the_deployment_carries_every_parameter_with_paths_made_absolute(
         "base_url": "http://127.0.0.1:9/v3", "years": "2019-2021", "kpi_ids": ["N00945"],
         "kpi_group_ids": ["GKPI118"], "full": True, "accept_drops": True,
         "allow_shrink": True, "rate": 2.0, "concurrency": 4, "attempts": 6,
+        "lake": "postgres:dbname=kolada host=127.0.0.1", "lake_data": "s3://kolada/lake/",
     }  # fmt: skip
+    assert RunOptions.from_parameters(**parameters).lake == options.lake
     # Every parameter of the deployment is one the flow takes, and vice versa.
     assert set(parameters) == set(parameter_schema(nightly).properties)
 

@@ -26,6 +26,9 @@ import httpx
 import pytest
 import yaml
 
+from kolada_goals.lake import LakeError, LakeSettings, connect_lake
+from tests.postgres_server import postgres_server
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -283,3 +286,42 @@ def test_a_failed_served_run_calls_the_webhook_with_its_name_and_error(
     finally:
         listener.shutdown()
     assert "Traceback" not in served.server_log.read_text(errors="replace")
+
+
+def test_a_worker_on_the_work_pool_runs_the_deployment_into_the_lake(served: Served) -> None:
+    """`kolada-goals deploy --pool`, then `prefect worker start --pool` as an operator starts
+    it (here, or on another machine): a run triggered on the pool publishes into the lake."""
+    base_url = start_fake(served, "pool-fake")
+    with postgres_server() as postgres:
+        lake = LakeSettings(postgres.new_database("pool"), str(served.folder / "pool-lake"))
+        deployed = subprocess.run(
+            [str(BIN / "kolada-goals"), "deploy", "--pool", "kolada-pool",
+             "--base-url", base_url, "--goals", str(served.folder / "goals"),
+             "--years", "2020-2021", "--rate", "0",
+             "--lake", lake.catalog, "--lake-data", str(lake.data_path)],
+            env=served.environment, capture_output=True, text=True, timeout=120,
+            cwd=served.folder,
+        )  # fmt: skip
+        assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+        assert "is on work pool kolada-pool" in deployed.stdout + deployed.stderr
+        # The worker finds the flow by module (flows.nightly), not by a path of this checkout.
+        worker = served.start(
+            [str(BIN / "prefect"), "worker", "start", "--pool", "kolada-pool"], "worker.log"
+        )
+        triggered = served.cli("deployment", "run", "kolada-goals-nightly/kolada-goals-nightly")
+        assert triggered.returncode == 0, triggered.stdout + triggered.stderr
+
+        def published_runs() -> list[tuple[Any, ...]] | None:
+            try:  # until the run's first commit there is no lake, then no meta_run
+                with connect_lake(lake, read_only=True) as con:
+                    rows = con.execute("select run_id, mode, status from meta_run").fetchall()
+            except (LakeError, duckdb.CatalogException):
+                return None
+            return rows or None
+
+        runs = wait_for(published_runs, 120, "the pool's run to publish into the lake")
+        assert [status for _, _, status in runs] == ["succeeded"]
+        with connect_lake(lake, read_only=True) as con:
+            statuses = con.execute("select count(*) from mart_indicator_status").fetchone()
+        assert statuses is not None and statuses[0] > 0
+        assert worker.poll() is None  # the worker goes on, waiting for the next run

@@ -238,6 +238,8 @@ def serve(
     full: FullOption = False,
     accept_drops: AcceptDropsOption = False,
     allow_shrink: AllowShrinkOption = False,
+    lake: LakeOption = None,
+    lake_data: LakeDataOption = None,
 ) -> None:
     """Serve the nightly deployment on a Prefect server (PREFECT_API_URL must point at it).
     The options become the deployment's parameters, paths made absolute; each run can
@@ -257,7 +259,56 @@ def serve(
         base_url, database, work_database, goals, kpi, kpi_group, years, rate, concurrency,
         full, accept_drops, allow_shrink,
     )  # fmt: skip
+    try:
+        options = replace(options, lake=LakeSettings.chosen(lake, lake_data))
+    except KoladaGoalsError as error:
+        print_error(console, str(error))
+        raise typer.Exit(2) from None
     serve_nightly(options, cron)
+
+
+@app.command()
+def deploy(
+    pool: Annotated[str, typer.Option(help="The process work pool (created when missing).")],
+    cron: Annotated[str, typer.Option(help="Cron line, Europe/Stockholm time.")] = "0 3 * * *",
+    base_url: BaseUrlOption = None,
+    database: DatabaseOption = DEFAULT_PUBLISHED_DATABASE,
+    work_database: WorkDatabaseOption = DEFAULT_WORK_DATABASE,
+    goals: GoalsOption = DEFAULT_GOALS_DIRECTORY,
+    kpi: KpiOption = None,
+    kpi_group: KpiGroupOption = None,
+    years: YearsOption = None,
+    rate: RateOption = 5.0,
+    concurrency: ConcurrencyOption = 4,
+    full: FullOption = False,
+    accept_drops: AcceptDropsOption = False,
+    allow_shrink: AllowShrinkOption = False,
+    lake: LakeOption = None,
+    lake_data: LakeDataOption = None,
+) -> None:
+    """Register the nightly deployment with a Prefect work pool; `prefect worker start
+    --pool POOL`, here or on another machine with kolada-goals installed, then runs it."""
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.deployment import deploy_to_pool
+
+    if not PREFECT_API_URL.value():
+        print_error(console, "PREFECT_API_URL is not set: point it at the Prefect server")
+        raise typer.Exit(2)
+    options = _run_options(
+        base_url, database, work_database, goals, kpi, kpi_group, years, rate, concurrency,
+        full, accept_drops, allow_shrink,
+    )  # fmt: skip
+    try:
+        options = replace(options, lake=LakeSettings.chosen(lake, lake_data))
+    except KoladaGoalsError as error:
+        print_error(console, str(error))
+        raise typer.Exit(2) from None
+    deployment_id = deploy_to_pool(options, pool, cron)
+    console.print(
+        f"deployment kolada-goals-nightly/kolada-goals-nightly ({deployment_id}) is on work pool "
+        f"{pool}; start a worker: prefect worker start --pool {pool}"
+    )
 
 
 @app.command("fake-api")

@@ -118,12 +118,18 @@ def snapshot(
     replace: Annotated[bool, typer.Option("--replace", help="Take a label again.")] = False,
     database: DatabaseOption = DEFAULT_PUBLISHED_DATABASE,
     work_database: Annotated[Path, typer.Option(help="Work DuckDB file.")] = DEFAULT_WORK_DATABASE,
+    lake: LakeOption = None,
+    lake_data: LakeDataOption = None,
 ) -> None:
     """Freeze the status tables as they are now, under a label (snap_* tables)."""
-    from kolada_goals.outputs.snapshot import take_snapshot
+    from kolada_goals.outputs.snapshot import take_lake_snapshot, take_snapshot
 
+    source = source_of(database, lake, lake_data)
     try:
-        result = take_snapshot(work_database, database, label, replace)
+        if isinstance(source, LakeSettings):
+            result = take_lake_snapshot(source, label, replace)
+        else:
+            result = take_snapshot(work_database, database, label, replace)
     except KoladaGoalsError as error:
         raise fail(str(error)) from None
     where = "published" if result.published else "stored; published with the next good run"

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from kolada_goals.errors import KoladaGoalsError
+from kolada_goals.lake import LAKE, LakeSettings, connect_lake
 from kolada_goals.load.publish import publish_database
 from kolada_goals.outputs.queries import connect_read_only
 from kolada_goals.sql_files import parameters_used, read_sql, sql_statements
@@ -75,6 +76,27 @@ def take_snapshot(
     return SnapshotResult(label, taken_at, counts[0], counts[1], published)
 
 
+def take_lake_snapshot(lake: LakeSettings, label: str, replace: bool = False) -> SnapshotResult:
+    """Freeze the lake's report tables under `label` in one DuckLake commit named
+    "snapshot: <label>": published at once, as the lake's every commit is."""
+    label = label.strip()
+    if not label:
+        raise SnapshotError("a snapshot needs a non-empty --label")
+    taken_at = datetime.now(UTC)
+    with connect_lake(lake) as con:
+        for name, table in PUBLISHED_REPORTS.items():
+            try:
+                con.register(name, con.table(table).to_arrow_table())
+            except duckdb.CatalogException:
+                raise SnapshotError(
+                    f"{lake.describe()} has no {table}: run `kolada-goals run --lake` first"
+                ) from None
+        counts = _freeze(
+            con, label, taken_at, replace, [LAKE, "kolada-goals", f"snapshot: {label}"]
+        )
+    return SnapshotResult(label, taken_at, counts[0], counts[1], True)
+
+
 @contextmanager
 def _published_reports(con: duckdb.DuckDBPyConnection, published_database: Path) -> Iterator[None]:
     """The published report tables as relations of `con` (published_indicator_report,
@@ -107,10 +129,15 @@ def _published_reports(con: duckdb.DuckDBPyConnection, published_database: Path)
 
 
 def _freeze(
-    con: duckdb.DuckDBPyConnection, label: str, taken_at: datetime, replace: bool
+    con: duckdb.DuckDBPyConnection,
+    label: str,
+    taken_at: datetime,
+    replace: bool,
+    commit_message: list[object] | None = None,
 ) -> tuple[int, int]:
     """Copy the published report rows under `label` in one transaction (closing `con` before
-    the commit rolls it back); returns the rows frozen (indicators, goals)."""
+    the commit rolls it back); returns the rows frozen (indicators, goals). On a lake the
+    commit gets `commit_message` (catalog, author, message)."""
     con.execute("begin transaction")
     for statement in sql_statements("outputs/snapshot/create_snapshot_tables.sql"):
         con.execute(statement)
@@ -123,6 +150,8 @@ def _freeze(
     counts: tuple[int, ...] | None = None
     for statement in sql_statements("outputs/snapshot/insert_snapshot.sql"):
         counts = con.execute(statement, parameters_used(statement, parameters)).fetchone()
+    if commit_message is not None:
+        con.execute("call ducklake_set_commit_message(?, ?, ?)", commit_message)
     con.execute("commit")
     if counts is None or len(counts) != 2:
         raise RuntimeError(
