@@ -37,12 +37,21 @@ def loading_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     (they are small, and fetching and decoding pages keep the other cores busy; DuckDB's own
     threads then only add contention). Both return to DuckDB's defaults after."""
     limit = os.environ.get(MEMORY_LIMIT_VARIABLE) or DEFAULT_LOADING_MEMORY_LIMIT
+    row = con.execute(read_sql("load/meta/loading_settings.sql")).fetchone()
+    before_limit = str(row[0]) if row else ""
+    on_lake = is_lake(con)
     con.execute(f"set memory_limit = '{_checked_size(limit)}'")
     con.execute("set threads = 1")
     try:
         yield
     finally:
-        con.execute("reset memory_limit")
+        if on_lake:
+            # With a DuckLake attached, RESET shows the default again but leaves the buffer
+            # pool at the loading limit (a status build then runs out of memory): set the
+            # limit it had (as DuckDB shows it, to a tenth of a unit).
+            con.execute(f"set memory_limit = '{_checked_size(before_limit)}'")
+        else:
+            con.execute("reset memory_limit")
         con.execute("reset threads")
 
 
