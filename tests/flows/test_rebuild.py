@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from tests.flows.test_temporary_server import run_environment
+from tests.lake_runs import dorotea_goals
 
 pytestmark = pytest.mark.slow
 
@@ -42,7 +43,8 @@ def published(tmp_path: Path, sql: str) -> list[tuple[object, ...]]:
 
 
 def test_a_rebuild_from_raw_publishes_what_the_run_published(tmp_path: Path) -> None:
-    ran = cli(tmp_path, "run", "--offline", "--years", "2021-2022")
+    goals = dorotea_goals(tmp_path)
+    ran = cli(tmp_path, "run", "--offline", "--years", "2021-2022", "--goals", str(goals))
     assert ran.returncode == 0, ran.stdout + ran.stderr
     [(run_id,)] = published(tmp_path, "select run_id from meta_run where status = 'succeeded'")
     before = {name: published(tmp_path, sql) for name, sql in BUILT.items()}

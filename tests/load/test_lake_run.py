@@ -37,12 +37,12 @@ def test_a_run_on_the_lake_publishes_what_a_run_on_the_file_publishes(
     on_file = cli(tmp_path, *offline_run(tmp_path, *files))
     assert on_file.returncode == 0, on_file.stdout + on_file.stderr
 
-    for kommun in ("2425", "0331"):
+    for kommun in ("2425",):
         from_lake = cli(tmp_path, "status", "--kommun", kommun, *lake_arguments(lake))
         from_file = cli(tmp_path, "status", "--kommun", kommun, "--database", str(database))
         assert from_lake.returncode == from_file.returncode == 0, from_lake.stderr
         assert from_lake.stdout == from_file.stdout
-        assert "Dorotea" in from_lake.stdout or "Heby" in from_lake.stdout
+        assert "Dorotea" in from_lake.stdout
     # every table of the file is in the lake; the published run is a named snapshot
     [(run_id,)] = lake_rows(lake, "select run_id from meta_run where status = 'succeeded'")
     named = lake_rows(

@@ -90,8 +90,13 @@ def _run_options(
     base_url: str | None, database: Path, work_database: Path, goals: Path,
     kpi: list[str] | None, kpi_group: list[str] | None, years: str | None, rate: float,
     concurrency: int, full: bool, accept_drops: bool, allow_shrink: bool,
+    lake: str | None = None, lake_data: str | None = None,
 ) -> RunOptions:  # fmt: skip
     """RunOptions from the command line, every path made absolute here and now."""
+    try:
+        chosen_lake = LakeSettings.chosen(lake, lake_data)
+    except KoladaGoalsError as error:
+        raise typer.BadParameter(str(error), param_hint="--lake") from None
     try:
         parsed_years = parse_years(years) if years else None
     except ValueError as error:
@@ -113,7 +118,19 @@ def _run_options(
     )
     if parsed_years:
         options = replace(options, years=parsed_years)
-    return options.resolved()
+    return replace(options.resolved(), lake=chosen_lake)
+
+
+def _require_prefect_api() -> None:
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():
+        print_error(
+            console,
+            "PREFECT_API_URL is not set: start a server (`prefect server start`) and "
+            "export PREFECT_API_URL=http://127.0.0.1:4200/api",
+        )
+        raise typer.Exit(2)
 
 
 def run_flow_once(options: RunOptions) -> None:
@@ -194,10 +211,9 @@ def run(
     _configure_logging(verbose)
     options = _run_options(
         base_url, database, work_database, goals, kpi, kpi_group, years, rate, concurrency,
-        full, accept_drops, allow_shrink,
+        full, accept_drops, allow_shrink, lake, lake_data,
     )  # fmt: skip
     try:
-        options = replace(options, lake=LakeSettings.chosen(lake, lake_data))
         if options.lake is None:
             check_no_run_holds(options.work_database)
         if offline:
@@ -244,26 +260,13 @@ def serve(
     """Serve the nightly deployment on a Prefect server (PREFECT_API_URL must point at it).
     The options become the deployment's parameters, paths made absolute; each run can
     change them in the UI or with `prefect deployment run --param`."""
-    from prefect.settings import PREFECT_API_URL
-
     from flows.deployment import serve_nightly
 
-    if not PREFECT_API_URL.value():
-        print_error(
-            console,
-            "PREFECT_API_URL is not set: start a server (`prefect server start`) and "
-            "export PREFECT_API_URL=http://127.0.0.1:4200/api",
-        )
-        raise typer.Exit(2)
+    _require_prefect_api()
     options = _run_options(
         base_url, database, work_database, goals, kpi, kpi_group, years, rate, concurrency,
-        full, accept_drops, allow_shrink,
+        full, accept_drops, allow_shrink, lake, lake_data,
     )  # fmt: skip
-    try:
-        options = replace(options, lake=LakeSettings.chosen(lake, lake_data))
-    except KoladaGoalsError as error:
-        print_error(console, str(error))
-        raise typer.Exit(2) from None
     serve_nightly(options, cron)
 
 
@@ -288,22 +291,13 @@ def deploy(
 ) -> None:
     """Register the nightly deployment with a Prefect work pool; `prefect worker start
     --pool POOL`, here or on another machine with kolada-goals installed, then runs it."""
-    from prefect.settings import PREFECT_API_URL
-
     from flows.deployment import deploy_to_pool
 
-    if not PREFECT_API_URL.value():
-        print_error(console, "PREFECT_API_URL is not set: point it at the Prefect server")
-        raise typer.Exit(2)
+    _require_prefect_api()
     options = _run_options(
         base_url, database, work_database, goals, kpi, kpi_group, years, rate, concurrency,
-        full, accept_drops, allow_shrink,
+        full, accept_drops, allow_shrink, lake, lake_data,
     )  # fmt: skip
-    try:
-        options = replace(options, lake=LakeSettings.chosen(lake, lake_data))
-    except KoladaGoalsError as error:
-        print_error(console, str(error))
-        raise typer.Exit(2) from None
     deployment_id = deploy_to_pool(options, pool, cron)
     console.print(
         f"deployment kolada-goals-nightly/kolada-goals-nightly ({deployment_id}) is on work pool "
