@@ -13,16 +13,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from kolada_goals.errors import KoladaGoalsError
 from kolada_goals.extract.client import ClientStats
 from kolada_goals.lake import LAKE, LakeSettings, connect_lake
-from kolada_goals.load import pipeline, raw
+from kolada_goals.load import pipeline
 from kolada_goals.load.ingest import ValueIngestResult
 from kolada_goals.load.staged_run import StagedRun, staged_run
 from kolada_goals.sql_files import read_sql
@@ -66,7 +64,7 @@ class LakeRun:
             raise RuntimeError("stage() before start()")
         run_id, base_url, mode = self.run
         begin_run_transaction(self.work)
-        _record_start(self.work, run_id, base_url, mode)
+        pipeline.record_run_start(self.work, run_id, base_url, mode)
         return self.work
 
     def passed(self, manifest: pipeline.RunManifest) -> None:
@@ -103,24 +101,20 @@ class LakeRun:
         if self.published:
             log.error("the run failed after it was published: %s", error)
             return
-        failed_requests: list[tuple[object, ...]] = []
-        refused: pa.Table | None = None
+        trace = pipeline.FailureTrace()
         if in_run_transaction(self.work):
             try:
-                failed_requests = pipeline.failed_requests(self.work, run_id)
-                refused = raw.refused_pages(self.work, run_id)
+                trace = pipeline.failure_trace(self.work, run_id)
             except duckdb.Error as problem:  # e.g. the transaction was aborted by the error
                 log.warning("the failed run's requests could not be read back: %s", problem)
             end_run_transaction(self.work, commit=False)
         try:
             with transaction(self.work):
                 base_url = self.run[1] if self.run else ""
-                _record_start(self.work, run_id, base_url, mode)
+                pipeline.record_run_start(self.work, run_id, base_url, mode)
                 manifest = pipeline.run_manifest(self.work, run_id, mode, stats, values, error)
                 pipeline.write_run_manifest(self.work, manifest)
-                pipeline.record_failed_requests(self.work, run_id, failed_requests)
-                if refused is not None:
-                    raw.keep_refused_pages(self.work, refused)
+                pipeline.record_failure_trace(self.work, run_id, trace)
         except duckdb.Error as problem:
             log.error(
                 "the failed run could not be recorded in %s: %s", self.lake.describe(), problem
@@ -130,13 +124,6 @@ class LakeRun:
         if in_run_transaction(self.work):
             end_run_transaction(self.work, commit=False)
         self.work.close()
-
-
-def _record_start(con: duckdb.DuckDBPyConnection, run_id: str, base_url: str, mode: str) -> None:
-    con.execute(
-        read_sql("load/meta/start_run.sql"),
-        {"run_id": run_id, "started_at": datetime.now(UTC), "mode": mode, "base_url": base_url},
-    )
 
 
 @contextmanager

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 
 import duckdb
 import orjson
+import pyarrow as pa
 
 from kolada_goals.errors import KoladaError, UnknownKpiError
 from kolada_goals.extract.client import (
@@ -60,11 +61,18 @@ def start_run(
 ) -> int:
     """Record a new run; returns how many earlier runs were found killed and abandoned."""
     abandoned = con.execute(read_sql("load/meta/abandon_stale_runs.sql")).fetchone()
+    record_run_start(con, run_id, base_url, mode)
+    return int(abandoned[0]) if abandoned else 0
+
+
+def record_run_start(
+    con: duckdb.DuckDBPyConnection, run_id: str, base_url: str, mode: str = "full"
+) -> None:
+    """The run's manifest row, 'running' until finish_run."""
     con.execute(
         read_sql("load/meta/start_run.sql"),
         {"run_id": run_id, "started_at": datetime.now(UTC), "mode": mode, "base_url": base_url},
     )
-    return int(abandoned[0]) if abandoned else 0
 
 
 def table_row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -134,6 +142,26 @@ def failed_requests(con: duckdb.DuckDBPyConnection, run_id: str) -> list[tuple[o
     return con.execute(
         read_sql("load/meta/failed_requests_of_run.sql"), {"run_id": run_id}
     ).fetchall()
+
+
+@dataclass
+class FailureTrace:
+    """What a failed run leaves where the rest of its rows are discarded: its failed requests
+    and the pages it refused."""
+
+    failed_requests: list[tuple[object, ...]] = field(default_factory=list)
+    refused_pages: pa.Table | None = None
+
+
+def failure_trace(con: duckdb.DuckDBPyConnection, run_id: str) -> FailureTrace:
+    return FailureTrace(failed_requests(con, run_id), raw.refused_pages(con, run_id))
+
+
+def record_failure_trace(con: duckdb.DuckDBPyConnection, run_id: str, trace: FailureTrace) -> None:
+    """Write a failure trace (read in another database or transaction) as it was."""
+    record_failed_requests(con, run_id, trace.failed_requests)
+    if trace.refused_pages is not None:
+        raw.keep_refused_pages(con, trace.refused_pages)
 
 
 def record_failed_requests(

@@ -39,11 +39,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from kolada_goals.errors import KoladaGoalsError
 from kolada_goals.extract.client import ClientStats
-from kolada_goals.load import pipeline, raw
+from kolada_goals.load import pipeline
 from kolada_goals.load.ingest import ValueIngestResult
 from kolada_goals.load.publish import fsync_directory, publish_database
 from kolada_goals.warehouse import connect
@@ -215,14 +214,12 @@ class StagedRun:
         if self.swapped:
             log.error("the run failed after it was swapped in and published: %s", error)
             return
-        failed_requests: list[tuple[object, ...]] = []
-        refused_pages: pa.Table | None = None
+        trace = pipeline.FailureTrace()
         manifest: pipeline.RunManifest | None = None
         if self.con is not None:
             try:  # the staging copy tells its own story too, row counts included
                 manifest = pipeline.finish_run(self.con, run_id, mode, stats, values, error)
-                failed_requests = pipeline.failed_requests(self.con, run_id)
-                refused_pages = raw.refused_pages(self.con, run_id)
+                trace = pipeline.failure_trace(self.con, run_id)
             except duckdb.Error as problem:
                 log.warning("the failed run's staging copy could not be written: %s", problem)
             self._close_staging()
@@ -237,9 +234,7 @@ class StagedRun:
             if manifest is None:
                 manifest = pipeline.run_manifest(self.work, run_id, mode, stats, values, error)
             pipeline.write_run_manifest(self.work, manifest)
-            pipeline.record_failed_requests(self.work, run_id, failed_requests)
-            if refused_pages is not None:
-                raw.keep_refused_pages(self.work, refused_pages)
+            pipeline.record_failure_trace(self.work, run_id, trace)
         except duckdb.Error as problem:
             log.error("the failed run could not be recorded in %s: %s", self.files.work, problem)
         try:

@@ -49,9 +49,7 @@ def take_snapshot(
     """Copy mart_indicator_report and mart_goal_status of the published database into
     snap_* tables of the work database, then publish when the last run succeeded (otherwise
     the snapshot appears with the next good run)."""
-    label = label.strip()
-    if not label:
-        raise SnapshotError("a snapshot needs a non-empty --label")
+    label = _checked_label(label)
     if not published_database.is_file() or not work_database.is_file():
         raise SnapshotError(
             f"nothing to freeze: {published_database} or {work_database} does not exist; "
@@ -79,9 +77,7 @@ def take_snapshot(
 def take_lake_snapshot(lake: LakeSettings, label: str, replace: bool = False) -> SnapshotResult:
     """Freeze the lake's report tables under `label` in one DuckLake commit named
     "snapshot: <label>": published at once, as the lake's every commit is."""
-    label = label.strip()
-    if not label:
-        raise SnapshotError("a snapshot needs a non-empty --label")
+    label = _checked_label(label)
     taken_at = datetime.now(UTC)
     with connect_lake(lake) as con:
         for name, table in PUBLISHED_REPORTS.items():
@@ -95,6 +91,13 @@ def take_lake_snapshot(lake: LakeSettings, label: str, replace: bool = False) ->
             con, label, taken_at, replace, [LAKE, "kolada-goals", f"snapshot: {label}"]
         )
     return SnapshotResult(label, taken_at, counts[0], counts[1], True)
+
+
+def _checked_label(label: str) -> str:
+    label = label.strip()
+    if not label:
+        raise SnapshotError("a snapshot needs a non-empty --label")
+    return label
 
 
 @contextmanager
