@@ -24,6 +24,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".installed-from"
 INPUTS = (ROOT / "requirements.lock", ROOT / "pyproject.toml")
+PIP_VERSION = "26.0.1"
 
 
 def _fingerprint() -> str:
@@ -42,6 +43,9 @@ def ensure_environment() -> None:
         venv.EnvBuilder(with_pip=True).create(VENV)
     python = str(BIN / "python")
     pip = [python, "-m", "pip", "--disable-pip-version-check"]
+    # The pip that comes with Python 3.11 (23.2) refuses a hash-checked lock once a newer
+    # release of a package asked for with an extra (prefect's httpx[http2]) is published.
+    subprocess.run([*pip, "install", "-q", f"pip=={PIP_VERSION}"], cwd=ROOT, check=True)
     print("Installing locked dependencies (requirements.lock) ...", flush=True)
     subprocess.run(
         [*pip, "install", "-q", "--require-hashes", "-r", "requirements.lock"], cwd=ROOT, check=True
