@@ -1,0 +1,136 @@
+-- Facts for the analysis text of every KPI indicator and period with a value: the kommun's
+-- rank among its county's kommuner and among all kommuner, its change over 1 and 3 years in
+-- the indicator's better/worse sense, how many years in a row it got better (or worse), the
+-- gap between women and men where the KPI is divided by gender, and whether the value is
+-- preliminary. Ranks count kommuner only (never regions or Riket), and only those with a
+-- value; rank 1 is the best, ties share a rank. A neutral indicator has no ranks or
+-- better/worse facts, only its plain changes.
+create or replace table mart_indicator_fact as
+with indicator as (
+    select indicator_key, kommun_id, indicator_id, kpi_id, gender, direction
+    from mart_indicator where kpi_id is not null and not kpi_removed
+),
+kpi_gender as (select distinct kpi_id, gender from indicator),
+kommun as (
+    select municipality_id, substr(municipality_id, 1, 2) as county_code
+    from core_municipality where municipality_type = 'K'
+),
+kommun_value as (
+    select v.kpi_id, v.gender, v.period, v.municipality_id, k.county_code, v.value
+    from core_kpi_value v
+    semi join kpi_gender g on g.kpi_id = v.kpi_id and g.gender = v.gender
+    join kommun k using (municipality_id)
+    where v.value is not null
+),
+ranked as (
+    select kpi_id, gender, period, municipality_id, value,
+        rank() over (partition by kpi_id, gender, period order by value desc) as rank_high,
+        rank() over (partition by kpi_id, gender, period order by value asc) as rank_low,
+        count(*) over (partition by kpi_id, gender, period) as riket_ranked,
+        rank() over (partition by kpi_id, gender, period, county_code order by value desc)
+            as county_rank_high,
+        rank() over (partition by kpi_id, gender, period, county_code order by value asc)
+            as county_rank_low,
+        count(*) over (partition by kpi_id, gender, period, county_code) as county_ranked
+    from kommun_value
+),
+own as (
+    select i.indicator_key, r.period, r.value,
+        case i.direction when 'higher' then r.county_rank_high
+             when 'lower' then r.county_rank_low end as county_rank,
+        r.county_ranked,
+        case i.direction when 'higher' then r.rank_high
+             when 'lower' then r.rank_low end as riket_rank,
+        r.riket_ranked
+    from indicator i
+    join ranked r
+      on r.kpi_id = i.kpi_id and r.gender = i.gender and r.municipality_id = i.kommun_id
+),
+changed as (
+    select o.*, o.value - p1.value as change_1y, o.value - p3.value as change_3y
+    from own o
+    left join own p1 on p1.indicator_key = o.indicator_key and p1.period = o.period - 1
+    left join own p3 on p3.indicator_key = o.indicator_key and p3.period = o.period - 3
+),
+-- Changes in the better sense: positive is better whichever way the indicator points.
+bettered as (
+    select c.*,
+        case i.direction when 'higher' then c.change_1y when 'lower' then -c.change_1y end
+            as better_by_1y,
+        case i.direction when 'higher' then c.change_3y when 'lower' then -c.change_3y end
+            as better_by_3y
+    from changed c join indicator i using (indicator_key)
+),
+-- Runs of years that changed the same way (better +1, unchanged 0, worse -1) over
+-- consecutive periods: a new run starts where the way or the sequence of years breaks.
+step as (
+    select *, sign(round(better_by_1y, 9))::integer as way from bettered
+),
+run_start as (
+    select *,
+        case when way is distinct from lag(way) over w
+               or period - 1 is distinct from lag(period) over w
+             then 1 else 0 end as starts_run
+    from step
+    window w as (partition by indicator_key order by period)
+),
+run_numbered as (
+    select *, sum(starts_run) over (partition by indicator_key order by period) as run_number
+    from run_start
+),
+streak as (
+    select *,
+        case when way is null then null
+             else way * row_number() over (
+                 partition by indicator_key, run_number order by period) end as years_in_row
+    from run_numbered
+),
+-- Women's and men's values of the kommun, where Kolada divides the KPI by gender.
+gendered as (
+    select i.indicator_key, v.period,
+        max(v.value) filter (v.gender = 'K') as value_women,
+        max(v.value) filter (v.gender = 'M') as value_men
+    from indicator i
+    join core_kpi k on k.kpi_id = i.kpi_id and k.is_divided_by_gender
+    join core_kpi_value v
+      on v.kpi_id = i.kpi_id and v.municipality_id = i.kommun_id and v.gender in ('K', 'M')
+    group by i.indicator_key, v.period
+),
+final as (
+    select i.kommun_id, i.indicator_id, i.kpi_id, i.gender, i.direction, s.period, s.value,
+        s.county_rank::integer as county_rank, s.county_ranked::integer as county_ranked,
+        s.riket_rank::integer as riket_rank, s.riket_ranked::integer as riket_ranked,
+        s.change_1y, s.change_3y, s.better_by_1y, s.better_by_3y,
+        case when i.direction in ('higher', 'lower') then s.years_in_row end::integer
+            as better_years_in_row,
+        g.value_women, g.value_men, g.value_women - g.value_men as gender_gap,
+        coalesce(r.is_preliminary, false) as is_preliminary
+    from streak s
+    join indicator i using (indicator_key)
+    left join gendered g on g.indicator_key = s.indicator_key and g.period = s.period
+    left join mart_indicator_status_row r
+      on r.indicator_key = s.indicator_key and r.mode = 'outcome' and r.period = s.period
+)
+select * from final;
+
+comment on table mart_indicator_fact is 'Facts for the analysis text of a KPI indicator in one period: ranks in the county and among all kommuner, changes, years in a row better or worse, the gender gap, preliminary or not. Egen bearbetning av data från Kolada. Grain: (kommun_id, indicator_id, period).';
+comment on column mart_indicator_fact.kommun_id is 'Kommunkod, 4 characters';
+comment on column mart_indicator_fact.indicator_id is 'Indicator id from the goal definitions';
+comment on column mart_indicator_fact.kpi_id is 'Kolada KPI id';
+comment on column mart_indicator_fact.gender is 'The gender the indicator follows: T, K or M';
+comment on column mart_indicator_fact.direction is 'higher or lower is better, or neutral';
+comment on column mart_indicator_fact.period is 'The year of the value';
+comment on column mart_indicator_fact.value is 'The kommun''s value (Källa: Kolada)';
+comment on column mart_indicator_fact.county_rank is 'Place among the county''s kommuner with a value, 1 the best; null for a neutral indicator';
+comment on column mart_indicator_fact.county_ranked is 'How many of the county''s kommuner had a value';
+comment on column mart_indicator_fact.riket_rank is 'Place among all kommuner with a value, 1 the best; null for a neutral indicator';
+comment on column mart_indicator_fact.riket_ranked is 'How many kommuner had a value';
+comment on column mart_indicator_fact.change_1y is 'Value minus the value of the year before';
+comment on column mart_indicator_fact.change_3y is 'Value minus the value three years before';
+comment on column mart_indicator_fact.better_by_1y is 'change_1y in the better sense: positive is better; null for a neutral indicator';
+comment on column mart_indicator_fact.better_by_3y is 'change_3y in the better sense: positive is better; null for a neutral indicator';
+comment on column mart_indicator_fact.better_years_in_row is 'Years in a row, up to this one, that each got better than the year before (positive), worse (negative), or 0 when unchanged; null without the year before or for a neutral indicator';
+comment on column mart_indicator_fact.value_women is 'The kommun''s value for women (K), where Kolada divides the KPI by gender';
+comment on column mart_indicator_fact.value_men is 'The kommun''s value for men (M), where Kolada divides the KPI by gender';
+comment on column mart_indicator_fact.gender_gap is 'value_women minus value_men';
+comment on column mart_indicator_fact.is_preliminary is 'The value is preliminary in Kolada';
