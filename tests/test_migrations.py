@@ -74,3 +74,21 @@ def test_raw_rows_of_an_earlier_version_keep_their_request(tmp_path: Path) -> No
     assert con.execute(
         "select run_id, count(*), count(error), count(body) from raw_page group by all order by 1"
     ).fetchall() == [("new", 1, 0, 0), ("old", 2, 0, 0)]
+
+
+def test_goal_indicators_of_an_earlier_version_get_unit_and_area_columns(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    con = connect(path)
+    apply_schema(con)
+    con.execute("alter table goal_indicator drop column ou_id")
+    con.execute("alter table goal_indicator drop column reference_area")
+    con.execute(
+        "insert into goal_indicator (kommun_id, indicator_id, goal_id, ordinal, gender, "
+        "reference_kind, rule, is_example) values ('2425', 'i', 'g', 0, 'T', 'county', "
+        "'dorotea', false)"
+    )
+    apply_schema(con)
+    columns = {row[0] for row in con.execute("describe goal_indicator").fetchall()}
+    assert {"ou_id", "reference_area"} <= columns
+    assert con.execute("select count(*) from goal_indicator").fetchone() == (1,)
+    con.close()

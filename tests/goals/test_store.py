@@ -97,8 +97,10 @@ def repeated_local_year(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def unstorable(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     original = store._store_file
 
-    def store_file(con: duckdb.DuckDBPyConnection, result: object, run_id: object) -> None:
-        original(con, result, run_id)  # type: ignore[arg-type]
+    def store_file(
+        con: duckdb.DuckDBPyConnection, result: object, run_id: object, catalogue: object
+    ) -> None:
+        original(con, result, run_id, catalogue)  # type: ignore[arg-type]
         if "2425" in str(result.path):  # type: ignore[attr-defined]
             duplicate_row = (
                 "insert into goal_local_value (kommun_id, indicator_id, period, value) "

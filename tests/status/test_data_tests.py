@@ -122,6 +122,21 @@ BREACHES: dict[str, Breach] = {
             "values (1, 'outcome', 2022, 'green', 'Bättre än referensen')",
         )
     ),
+    "mart_cost_quality_grain_is_unique": Breach(
+        (
+            "insert into mart_cost_quality (kommun_id, goal_id, quality_indicator_id, "
+            "cost_indicator_id, period, member_id) values ('2401', 'G1', 'I1', 'I2', 2022, "
+            "'2401')",
+        )
+        * 2
+    ),
+    "mart_indicator_fact_grain_is_unique": Breach(
+        (
+            "insert into mart_indicator_fact (kommun_id, indicator_id, period, is_preliminary) "
+            "values ('2401', 'I9', 2022, false)",
+        )
+        * 2
+    ),
     "mart_indicator_status_is_explained": Breach(
         (
             "insert into mart_indicator_status_row (indicator_key, mode, period, status, reason) "
@@ -203,6 +218,12 @@ BREACHES: dict[str, Breach] = {
         "goal_indicator_target",
         "insert into goal_indicator_target (kommun_id, indicator_id, period, target_value) "
         "values ('2401', 'I1', 2026, 80)",
+    ),
+    "goal_cost_quality grain is unique": the_same_row_twice(
+        "goal_cost_quality",
+        "insert into goal_cost_quality (kommun_id, goal_id, quality_indicator_id, "
+        "cost_indicator_id, ordinal, reference_kind) values ('2401', 'G1', 'I1', 'I2', 0, "
+        "'county')",
     ),
     "goal_local_value grain is unique": the_same_row_twice(
         "goal_local_value",

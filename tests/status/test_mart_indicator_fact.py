@@ -7,80 +7,38 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import duckdb
-import polars as pl
 import pytest
 
 from kolada_goals.status.data_tests import run_data_tests
-from kolada_goals.status.marts import build_marts
-from kolada_goals.warehouse import apply_schema, connect
 from tests.helpers import require_samples
 from tests.sample_warehouse import sample_warehouse
+from tests.status import tiny_warehouse
+from tests.status.tiny_warehouse import COUNTY, KOMMUN, indicator, rows_of
 
-KOMMUN = "2401"
-COUNTY = ("2402", "2403", "2404")
-OTHER_COUNTY = ("2501", "2502")
 KPI = "N90001"
 GENDERED_KPI = "N90002"
+KPIS = [(KPI, "Mått, andel (%)", False), (GENDERED_KPI, "Elever, andel (%)", True)]
 
 
 def build(
     values: Sequence[tuple[str, str, int, str, float]], direction: str = "higher"
 ) -> duckdb.DuckDBPyConnection:
-    """Kommun 2401 with one indicator on KPI (direction as given) and one on GENDERED_KPI;
-    `values` are (kpi, municipality, period, gender, value)."""
-    con = connect()
-    apply_schema(con)
-    municipalities = [("0000", "Riket", "L"), ("0024", "Region", "L"), (KOMMUN, "K1", "K")]
-    municipalities += [(m, m, "K") for m in COUNTY + OTHER_COUNTY]
-    con.executemany(
-        "insert into core_municipality (municipality_id, title, municipality_type) "
-        "values (?, ?, ?)",
-        municipalities,
-    )
-    con.executemany(
-        "insert into core_kpi (kpi_id, title, is_divided_by_gender, municipality_type, "
-        "has_ou_data, publ_period) values (?, ?, ?, 'K', false, '2022')",
-        [(KPI, "Mått, andel (%)", False), (GENDERED_KPI, "Elever, andel (%)", True)],
-    )
-    con.execute(
-        "insert into goal_definition_file (kommun_id, kommun_name, file_path, file_sha256, "
-        "vision, mandate_first_year, mandate_last_year, rollup_method, loaded_at) "
-        "values ('2401', 'K1', 'f.yaml', 'x', 'Vision', 2021, 2024, 'majority', now())"
-    )
-    con.execute(
-        "insert into goal (kommun_id, goal_id, parent_goal_id, depth, ordinal, title, "
-        "mandate_first_year, mandate_last_year) values ('2401', 'G1', null, 0, 0, 'Mål', "
-        "2021, 2024)"
-    )
+    """Kommun 2401 with one indicator on KPI (direction as given) and one on GENDERED_KPI."""
     indicators = [
-        {"kommun_id": KOMMUN, "indicator_id": indicator, "goal_id": "G1", "ordinal": ordinal,
-         "kpi_id": kpi, "gender": "T", "direction": way, "reference_kind": "county",
-         "rule": "dorotea", "is_example": False}
-        for ordinal, (indicator, kpi, way) in enumerate(
-            (("plain", KPI, direction), ("gendered", GENDERED_KPI, "higher"))
-        )
-    ]  # fmt: skip
-    frame = pl.DataFrame(indicators)  # noqa: F841 (read by DuckDB)
-    con.execute("insert into goal_indicator by name select * from frame")
-    con.executemany(
-        "insert into hist_kpi_value (kpi_id, municipality_id, period, gender, value, count, "
-        "status, is_deleted, is_revision, valid_from, valid_to, run_id) "
-        "values (?, ?, ?, ?, ?, 1, '', false, false, now(), null, 'test')",
-        list(values),
-    )
-    build_marts(con)
-    return con
+        indicator("plain", KPI, 0, direction=direction),
+        indicator("gendered", GENDERED_KPI, 1),
+    ]
+    return tiny_warehouse.build(KPIS, indicators, values)
 
 
-def fact(con: duckdb.DuckDBPyConnection, indicator: str, period: int) -> dict[str, Any]:
-    cursor = con.execute(
+def fact(con: duckdb.DuckDBPyConnection, indicator_id: str, period: int) -> dict[str, Any]:
+    rows = rows_of(
+        con,
         "select * from mart_indicator_fact where indicator_id = ? and period = ?",
-        [indicator, period],
+        [indicator_id, period],
     )
-    names = [column[0] for column in cursor.description]
-    rows = cursor.fetchall()
     assert len(rows) == 1, rows
-    return dict(zip(names, rows[0], strict=True))
+    return rows[0]
 
 
 def county_values(period: int, own: float, others: Sequence[float]) -> list[Any]:

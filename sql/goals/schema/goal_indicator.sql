@@ -10,7 +10,8 @@ create table if not exists goal_indicator (
     title varchar,                         -- null: the KPI's own title
     gender varchar not null,               -- T, K or M
     direction varchar,                     -- higher, lower, neutral
-    reference_kind varchar not null,       -- county, riket, all_kommuner, group, kommuner, own_trend
+    reference_kind varchar not null,       -- county, riket, all_kommuner, group, kommuner, own_trend,
+                                           -- similar, kommun, own_units
     reference_group_id varchar,
     reference_kommuner varchar[],
     reference_years integer,
@@ -21,6 +22,8 @@ create table if not exists goal_indicator (
     trend_threshold_pct double,
     motivation varchar,
     is_example boolean not null,           -- KPI chosen as an example, not named by the kommun
+    ou_id varchar,                         -- an organisational unit's values, not the kommun's
+    reference_area varchar,                -- the area of a similar reference, e.g. grundskola
     primary key (kommun_id, indicator_id)
 );
 
@@ -34,8 +37,8 @@ comment on column goal_indicator.local_unit is 'Unit of the value; set for a loc
 comment on column goal_indicator.title is 'The indicator''s own title; null: the KPI''s own title';
 comment on column goal_indicator.gender is 'T total, K kvinnor or M män';
 comment on column goal_indicator.direction is 'Which way is better: higher, lower, neutral';
-comment on column goal_indicator.reference_kind is 'What the value is compared with: county, riket, all_kommuner, group, kommuner, own_trend';
-comment on column goal_indicator.reference_group_id is 'The Kolada municipality group compared with, for reference_kind group';
+comment on column goal_indicator.reference_kind is 'What the value is compared with: county, riket, all_kommuner, group, kommuner, own_trend, similar (Kolada''s Liknande kommuner group of the area), kommun (the kommun''s own value, for a unit), own_units (the mean of the kommun''s units)';
+comment on column goal_indicator.reference_group_id is 'The Kolada municipality group compared with, for reference_kind group, and for similar the group found for the kommun and area when the definitions were loaded';
 comment on column goal_indicator.reference_kommuner is 'The kommuner whose unweighted mean is compared with, for reference_kind kommuner';
 comment on column goal_indicator.reference_years is 'How many years back the value is compared with, for reference_kind own_trend';
 comment on column goal_indicator.rule is 'How the status is set: dorotea, target_only, trend, quartile, monitor';
@@ -45,3 +48,5 @@ comment on column goal_indicator.min_reference_count is 'Fewest kommuner with a 
 comment on column goal_indicator.trend_threshold_pct is 'Change in percent that counts as improved or worsened, for the trend rule';
 comment on column goal_indicator.motivation is 'Why the indicator was chosen or cannot be judged; shown with a grey status and in reports';
 comment on column goal_indicator.is_example is 'KPI chosen as an example, not named by the kommun';
+comment on column goal_indicator.ou_id is 'The Kolada organisational unit (core_ou.ou_id) whose values the KPI is followed for; null: the kommun''s own values';
+comment on column goal_indicator.reference_area is 'The area of a similar reference as the goal file names it, e.g. grundskola';

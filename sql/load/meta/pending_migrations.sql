@@ -48,12 +48,28 @@ raw_pages as (
     )
 ),
 
+-- goal_indicator without ou_id.
+goal_indicator_units as (
+    select 4 as position, 'goal_indicator_units' as migration
+    from duckdb_tables() as t
+    where t.database_name = current_database() and t.schema_name = 'main'
+      and t.table_name = 'goal_indicator'
+      and not exists (
+          select 1
+          from duckdb_columns() as c
+          where c.database_name = t.database_name and c.schema_name = 'main'
+            and c.table_name = 'goal_indicator' and c.column_name = 'ou_id'
+      )
+),
+
 final as (
     select * from raw_request_id
     union all
     select * from raw_metadata_versions
     union all
     select * from raw_pages
+    union all
+    select * from goal_indicator_units
 )
 
 select migration from final order by position

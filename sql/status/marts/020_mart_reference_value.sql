@@ -47,26 +47,34 @@ riket as (
            1, null, null, null
     from core_kpi_value where municipality_id = '0000'
 ),
+-- The Kolada groups goal definitions compare with, by the kind of reference that names them
+-- (group, or similar: the similar-kommuner group found for the kommun), and those of the
+-- cost-quality pairs.
 named_group as (
-    select distinct reference_group_id as group_id from goal_indicator
-    where reference_group_id is not null
+    select distinct reference_kind, reference_group_id as group_id from goal_indicator
+    where reference_kind in ('group', 'similar') and reference_group_id is not null
+    union
+    select reference_kind, reference_group_id from goal_cost_quality
+    where reference_kind in ('group', 'similar') and reference_group_id is not null
 ),
 named_group_member as (
-    select m.group_id, m.member_id
-    from core_municipality_group_member m join named_group using (group_id)
+    select n.reference_kind, m.group_id, m.member_id
+    from core_municipality_group_member m join named_group n using (group_id)
     where m.valid_to is null
 ),
 named_group_mean as (
-    select 'group', n.group_id, v.kpi_id, v.period, v.gender,
+    select n.reference_kind, n.group_id, v.kpi_id, v.period, v.gender,
            avg(v.value), count(v.value),
-           (select count(*) from named_group_member x where x.group_id = n.group_id),
+           (select count(*) from named_group_member x
+            where x.group_id = n.group_id and x.reference_kind = n.reference_kind),
            n.group_id, gv.value, gv.member_count
     from named_group_member n
     join kommun_value v on v.municipality_id = n.member_id
     left join core_municipality_group_value gv
         on gv.group_id = n.group_id and gv.kpi_id = v.kpi_id
        and gv.period = v.period and gv.gender = v.gender
-    group by n.group_id, v.kpi_id, v.period, v.gender, gv.value, gv.member_count
+    group by n.reference_kind, n.group_id, v.kpi_id, v.period, v.gender, gv.value,
+             gv.member_count
 ),
 -- union all matches by position: the columns take the names of county, the first.
 reference as (
@@ -87,8 +95,8 @@ final as (
 )
 select * from final;
 
-comment on table mart_reference_value is 'Reference values to compare kommuner with. Grain: (reference_kind, reference_id, kpi_id, period, gender). county and all_kommuner and group are unweighted means computed here from member values; riket is Kolada''s value for 0000.';
-comment on column mart_reference_value.reference_kind is 'county (the kommuner of one län), all_kommuner, riket, group (a Kolada group named in a goal definition)';
+comment on table mart_reference_value is 'Reference values to compare kommuner with. Grain: (reference_kind, reference_id, kpi_id, period, gender). county, all_kommuner, group and similar are unweighted means computed here from member values; riket is Kolada''s value for 0000.';
+comment on column mart_reference_value.reference_kind is 'county (the kommuner of one län), all_kommuner, riket, group (a Kolada group named in a goal definition), similar (the similar-kommuner group of a kommun and area)';
 comment on column mart_reference_value.reference_id is 'county code (e.g. 24), 0000 for riket, or the Kolada group id';
 comment on column mart_reference_value.reference_value is 'Unweighted mean of the members with a value (riket: Kolada''s value)';
 comment on column mart_reference_value.reference_count is 'How many members had a value';

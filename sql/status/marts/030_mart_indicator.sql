@@ -13,9 +13,14 @@ with final as (
             when 'riket' then '0000'
             when 'all_kommuner' then 'G2328'
             when 'group' then i.reference_group_id
+            when 'similar' then i.reference_group_id
+            when 'kommun' then i.kommun_id
+            when 'own_units' then i.kommun_id
             when 'kommuner' then array_to_string(i.reference_kommuner, ',')
             when 'own_trend' then i.kommun_id
         end as reference_id,
+        case when i.reference_kind in ('group', 'similar') then rg.title end as reference_title,
+        i.reference_area, i.ou_id, ou.title as ou_title,
         i.reference_kommuner, i.reference_years, i.tolerance_kind, i.tolerance_value,
         i.min_reference_count, i.trend_threshold_pct, i.motivation,
         g.mandate_first_year, g.mandate_last_year,
@@ -27,6 +32,8 @@ with final as (
     from goal_indicator i
     join goal g using (kommun_id, goal_id)
     left join core_kpi k on k.kpi_id = i.kpi_id
+    left join core_municipality_group rg on rg.group_id = i.reference_group_id
+    left join core_ou ou on ou.ou_id = i.ou_id
 )
 select * from final;
 
@@ -40,8 +47,12 @@ comment on column mart_indicator.kpi_id is 'Kolada KPI id; null for a local meas
 comment on column mart_indicator.gender is 'T total, K kvinnor, M män';
 comment on column mart_indicator.direction is 'higher or lower is better, or neutral';
 comment on column mart_indicator.rule is 'dorotea, target_only, trend, quartile or monitor';
-comment on column mart_indicator.reference_kind is 'county, riket, all_kommuner, group, kommuner or own_trend';
-comment on column mart_indicator.reference_id is 'County code, 0000, group id, the listed kommuner, or the kommun itself';
+comment on column mart_indicator.reference_kind is 'county, riket, all_kommuner, group, kommuner, own_trend, similar, kommun or own_units';
+comment on column mart_indicator.reference_id is 'County code, 0000, group id (for similar: the group found for the kommun and area), the listed kommuner, or the kommun itself (own_trend, and for a unit kommun and own_units)';
+comment on column mart_indicator.reference_title is 'The Kolada group''s title, for reference_kind group and similar, e.g. Liknande kommuner grundskola, Dorotea, 2024: how the group was chosen';
+comment on column mart_indicator.reference_area is 'The area of a similar reference as the goal file names it';
+comment on column mart_indicator.ou_id is 'The organisational unit whose values the indicator follows; null: the kommun''s';
+comment on column mart_indicator.ou_title is 'The unit''s title in Kolada';
 comment on column mart_indicator.reference_kommuner is 'The kommuner of a kommuner reference';
 comment on column mart_indicator.reference_years is 'How many years back the value is compared with, for reference_kind own_trend (and the trend rule, 1 when null)';
 comment on column mart_indicator.tolerance_kind is 'Kind of the dorotea tolerance: relative (%) or absolute (units of the value)';

@@ -4,7 +4,8 @@
 create or replace view mart_indicator_status as
 with final as (
     select
-        i.kommun_id, i.goal_id, i.indicator_id, i.indicator_title, i.kpi_id, i.gender,
+        i.kommun_id, i.goal_id, i.indicator_id, i.indicator_title, i.kpi_id, i.ou_id,
+        i.ou_title, i.gender,
         s.period, s.mode::varchar as mode, s.value, s.value_basis::varchar as value_basis,
         s.is_preliminary,
         -- value_basis is set exactly when there is a value
@@ -12,7 +13,7 @@ with final as (
              when s.mode = 'forecast' then 'Egen prognos'
              when i.kpi_id is null then 'Kommunens egen uppgift'
              else 'Källa: Kolada' end as value_source_label,
-        i.reference_kind, i.reference_id, s.reference_period, s.reference_value,
+        i.reference_kind, i.reference_id, i.reference_title, s.reference_period, s.reference_value,
         s.reference_count, s.reference_expected, s.target_value, i.direction, i.rule,
         case when s.reference_value is not null and s.reference_value <> 0
              then (s.value - s.reference_value) / abs(s.reference_value) * 100
@@ -31,6 +32,8 @@ comment on column mart_indicator_status.goal_id is 'The goal the indicator measu
 comment on column mart_indicator_status.indicator_id is 'Indicator id from the goal definitions';
 comment on column mart_indicator_status.indicator_title is 'The indicator''s title, or the KPI''s title in Kolada';
 comment on column mart_indicator_status.kpi_id is 'Kolada KPI id; null for a local measure';
+comment on column mart_indicator_status.ou_id is 'The organisational unit whose values the indicator follows; null: the kommun''s';
+comment on column mart_indicator_status.ou_title is 'The unit''s title in Kolada';
 comment on column mart_indicator_status.gender is 'T total, K kvinnor, M män';
 comment on column mart_indicator_status.period is 'The year the value is for';
 comment on column mart_indicator_status.mode is 'outcome (utfall) or forecast (prognos)';
@@ -38,8 +41,9 @@ comment on column mart_indicator_status.value is 'The kommun''s value (Källa: K
 comment on column mart_indicator_status.value_basis is 'utfall, manuell prognos or trendprognos';
 comment on column mart_indicator_status.is_preliminary is 'The value is preliminary in Kolada (before the final publication date)';
 comment on column mart_indicator_status.value_source_label is 'Källa: Kolada on Kolada''s values; Kommunens egen uppgift; Egen prognos';
-comment on column mart_indicator_status.reference_kind is 'county, riket, all_kommuner, group, kommuner or own_trend';
-comment on column mart_indicator_status.reference_id is 'County code, 0000, group id, the listed kommuner, or the kommun itself';
+comment on column mart_indicator_status.reference_kind is 'county, riket, all_kommuner, group, kommuner, own_trend, similar, kommun or own_units';
+comment on column mart_indicator_status.reference_id is 'County code, 0000, group id (similar: the group found for the kommun and area), the listed kommuner, or the kommun itself';
+comment on column mart_indicator_status.reference_title is 'The Kolada group''s title for group and similar references, e.g. Liknande kommuner grundskola, Dorotea, 2024';
 comment on column mart_indicator_status.reference_period is 'The period of the reference value';
 comment on column mart_indicator_status.reference_value is 'The reference value (mart_reference_value)';
 comment on column mart_indicator_status.reference_count is 'How many kommuner contributed to the reference value';

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from kolada_goals.ids import KPI_ID, MUNICIPALITY_GROUP_ID, MUNICIPALITY_ID, whole
+from kolada_goals.ids import KPI_ID, MUNICIPALITY_GROUP_ID, MUNICIPALITY_ID, OU_ID, whole
 
 KommunId = Annotated[
     str, Field(pattern=whole(MUNICIPALITY_ID), description="kommunkod, 4 digits, quoted")
@@ -19,6 +19,7 @@ KpiId = Annotated[str, Field(pattern=whole(KPI_ID), description="Kolada KPI id, 
 GroupId = Annotated[
     str, Field(pattern=whole(MUNICIPALITY_GROUP_ID), description="Kolada municipality group id")
 ]
+OuId = Annotated[str, Field(pattern=whole(OU_ID), description="Kolada unit id, e.g. V15E17181067")]
 YEAR_RANGE = (1970, 2100)  # first and last year a file may name
 Year = Annotated[int, Field(ge=YEAR_RANGE[0], le=YEAR_RANGE[1])]
 Identifier = Annotated[str, Field(pattern=r"^[\w.\-]+$", min_length=1, max_length=80)]
@@ -71,13 +72,37 @@ class OwnTrendReference(Strict):
     years: int = Field(default=3, ge=1, le=20)
 
 
+class SimilarReference(Strict):
+    """Kolada's "Liknande kommuner, <area>, <kommun>, <year>" group of the kommun, the newest
+    year; `area` as Kolada names it, e.g. grundskola, äldreomsorg, övergripande."""
+
+    kind: Literal["similar"]
+    area: str = Field(min_length=1, max_length=80)
+
+
+class KommunValueReference(Strict):
+    """For an indicator of an organisational unit: the kommun's own value for the KPI."""
+
+    kind: Literal["kommun"]
+
+
+class OwnUnitsReference(Strict):
+    """For an indicator of an organisational unit: the mean of the kommun's units with a value
+    for the KPI."""
+
+    kind: Literal["own_units"]
+
+
 Reference = Annotated[
     CountyReference
     | RiketReference
     | AllKommunerReference
     | GroupReference
     | KommunerReference
-    | OwnTrendReference,
+    | OwnTrendReference
+    | SimilarReference
+    | KommunValueReference
+    | OwnUnitsReference,
     Field(discriminator="kind"),
 ]
 
@@ -137,6 +162,10 @@ class LocalMeasure(Strict):
 class Indicator(Strict):
     id: Identifier
     kpi: KpiId | None = None
+    ou: OuId | None = Field(
+        default=None, description="An organisational unit (a school, an äldreboende) whose "
+        "values the KPI is followed for, instead of the kommun's"
+    )  # fmt: skip
     local: LocalMeasure | None = None
     title: str | None = None
     gender: Gender | None = None
@@ -154,11 +183,24 @@ class Indicator(Strict):
             raise ValueError("give exactly one of `kpi` (a Kolada KPI) or `local` (own measure)")
         if self.local is not None and self.title is None:
             raise ValueError("a local measure needs a `title`")
+        if self.ou is not None and self.kpi is None:
+            raise ValueError("`ou` needs a `kpi`: a unit's values are a Kolada KPI's")
         return self
 
     def forecast(self, year: int) -> Forecast:
         given = self.forecasts[year]
         return given if isinstance(given, Forecast) else Forecast(value=given)
+
+
+class CostQuality(Strict):
+    """A quality indicator set against a cost indicator among the reference's kommuner."""
+
+    quality: Identifier
+    cost: Identifier
+    reference: Reference | None = Field(
+        default=None, description="The kommuner to compare with; default: the quality "
+        "indicator's reference (riket: all kommuner; own_trend: the county)"
+    )  # fmt: skip
 
 
 class Goal(Strict):
@@ -170,6 +212,15 @@ class Goal(Strict):
     description: str | None = None
     mandate: Mandate | None = None
     indicators: list[Indicator] = Field(default_factory=list)
+    cost_quality: list[CostQuality] = Field(
+        default_factory=list, description="Quality against cost: {quality: ID, cost: ID} or "
+        "a list of them; the ids are indicators of this goal"
+    )  # fmt: skip
+
+    @field_validator("cost_quality", mode="before")
+    @classmethod
+    def _one_or_more_pairs(cls, value: object) -> object:
+        return [value] if isinstance(value, dict) else value
 
 
 class Defaults(Strict):

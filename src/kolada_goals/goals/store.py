@@ -12,15 +12,21 @@ import duckdb
 
 from kolada_goals.goals.catalogue import Catalogue
 from kolada_goals.goals.model import (
+    CostQuality,
     DoroteaRule,
     Goal,
     GoalFile,
     GroupReference,
     Indicator,
     KommunerReference,
+    KommunValueReference,
     OwnTrendReference,
+    Reference,
+    RiketReference,
+    SimilarReference,
     TrendRule,
 )
+from kolada_goals.goals.similar import similar_group
 from kolada_goals.goals.validate import (
     GoalFileProblem,
     ValidatedFile,
@@ -53,11 +59,33 @@ def _depths(goals: list[Goal]) -> dict[str, int]:
     return depths
 
 
+def _group_of(reference: Reference, kommun_name: str, catalogue: Catalogue) -> str | None:
+    """The Kolada group a reference compares with: a group's own, or the similar-kommuner
+    group found for the kommun and area (validation has checked that there is one)."""
+    if isinstance(reference, GroupReference):
+        return reference.group
+    if isinstance(reference, SimilarReference):
+        found = similar_group(catalogue.groups, kommun_name, reference.area)
+        return found.group_id if found else None
+    return None
+
+
+def indicator_reference(definition: GoalFile, indicator: Indicator) -> Reference:
+    """The indicator's reference: its own, else the file's default; a unit's default is the
+    kommun's own value (the county's kommuner are no peers of one school)."""
+    if indicator.reference is not None:
+        return indicator.reference
+    if indicator.ou is not None:
+        return KommunValueReference(kind="kommun")
+    return definition.defaults.reference
+
+
 def _indicator_row(
-    definition: GoalFile, goal: Goal, indicator: Indicator, ordinal: int
+    definition: GoalFile, goal: Goal, indicator: Indicator, ordinal: int, catalogue: Catalogue
 ) -> tuple[object, ...]:
-    reference = indicator.reference or definition.defaults.reference
+    reference = indicator_reference(definition, indicator)
     rule = indicator.rule or definition.defaults.rule
+    kommun_name = _kommun_name(definition, catalogue)
     return (
         definition.kommun,
         indicator.id,
@@ -69,7 +97,7 @@ def _indicator_row(
         indicator.gender or definition.defaults.gender,
         indicator.direction,
         reference.kind,
-        reference.group if isinstance(reference, GroupReference) else None,
+        _group_of(reference, kommun_name, catalogue),
         reference.kommuner if isinstance(reference, KommunerReference) else None,
         reference.years if isinstance(reference, OwnTrendReference) else None,
         rule.kind,
@@ -79,6 +107,48 @@ def _indicator_row(
         rule.threshold_pct if isinstance(rule, TrendRule) else None,
         indicator.motivation,
         indicator.example,
+        indicator.ou,
+        reference.area if isinstance(reference, SimilarReference) else None,
+    )
+
+
+def _kommun_name(definition: GoalFile, catalogue: Catalogue) -> str:
+    known = catalogue.municipalities.get(definition.kommun)
+    return known.title if known else definition.name
+
+
+def _cost_quality_rows(
+    definition: GoalFile, goal: Goal, catalogue: Catalogue
+) -> list[tuple[object, ...]]:
+    """The goal's cost-quality pairs, each with the kommuner it is compared among: its own
+    reference, else the quality indicator's; Riket means all kommuner, and a reference that
+    is no set of kommuner (own trend, a unit's) means the county."""
+    indicators = {indicator.id: indicator for indicator in goal.indicators}
+    rows: list[tuple[object, ...]] = []
+    for ordinal, pair in enumerate(goal.cost_quality):
+        reference = pair.reference or _quality_reference(definition, indicators, pair)
+        if isinstance(reference, RiketReference):
+            kind = "all_kommuner"
+        elif reference.kind in ("county", "all_kommuner", "group", "similar", "kommuner"):
+            kind = reference.kind
+        else:
+            kind = "county"
+        rows.append(
+            (definition.kommun, goal.id, pair.quality, pair.cost, ordinal, kind,
+             _group_of(reference, _kommun_name(definition, catalogue), catalogue),
+             reference.kommuner if isinstance(reference, KommunerReference) else None)
+        )  # fmt: skip
+    return rows
+
+
+def _quality_reference(
+    definition: GoalFile, indicators: dict[str, Indicator], pair: CostQuality
+) -> Reference:
+    quality = indicators.get(pair.quality)
+    return (
+        indicator_reference(definition, quality)
+        if quality is not None
+        else definition.defaults.reference
     )
 
 
@@ -88,7 +158,10 @@ def _delete_kommun(con: duckdb.DuckDBPyConnection, kommun_id: str) -> None:
 
 
 def _store_file(
-    con: duckdb.DuckDBPyConnection, validated: ValidatedFile, run_id: str | None
+    con: duckdb.DuckDBPyConnection,
+    validated: ValidatedFile,
+    run_id: str | None,
+    catalogue: Catalogue,
 ) -> None:
     definition = validated.definition
     assert definition is not None
@@ -108,14 +181,18 @@ def _store_file(
     indicator_rows: list[tuple[object, ...]] = []
     targets: list[tuple[object, ...]] = []
     forecasts: list[tuple[object, ...]] = []
+    cost_quality: list[tuple[object, ...]] = []
     for ordinal, goal in enumerate(definition.goals):
         mandate = goal.mandate or definition.mandate
         goal_rows.append(
             (kommun, goal.id, goal.parent, depths[goal.id], ordinal, goal.level, goal.title,
              goal.owner, goal.description, mandate.first_year, mandate.last_year)
         )  # fmt: skip
+        cost_quality.extend(_cost_quality_rows(definition, goal, catalogue))
         for indicator in goal.indicators:
-            indicator_rows.append(_indicator_row(definition, goal, indicator, len(indicator_rows)))
+            indicator_rows.append(
+                _indicator_row(definition, goal, indicator, len(indicator_rows), catalogue)
+            )
             targets.extend((kommun, indicator.id, y, v) for y, v in indicator.targets.items())
             for year in indicator.forecasts:
                 forecast = indicator.forecast(year)
@@ -127,6 +204,7 @@ def _store_file(
         ("goals/insert_goal_indicator_target.sql", targets),
         ("goals/insert_goal_indicator_forecast.sql", forecasts),
         ("goals/insert_goal_local_value.sql", locals_),
+        ("goals/insert_goal_cost_quality.sql", cost_quality),
     ):
         if rows:
             con.executemany(read_sql(sql), rows)
@@ -158,7 +236,7 @@ def load_goal_definitions(
             summary.problems.extend(result.problems)
             continue
         present.add(kommun)
-        if result.ok and _store_kommun(con, result, run_id, summary):
+        if result.ok and _store_kommun(con, result, run_id, catalogue, summary):
             summary.loaded.append(kommun)
         else:
             summary.problems.extend(result.problems)
@@ -178,17 +256,18 @@ def _store_kommun(
     con: duckdb.DuckDBPyConnection,
     result: ValidatedFile,
     run_id: str | None,
+    catalogue: Catalogue,
     summary: GoalLoadSummary,
 ) -> bool:
     """Replace one kommun's rows in one transaction; a failure keeps its earlier rows, becomes
     a problem of its file and lets the other kommuner load. In a run's own transaction (on a
     lake) a failure fails the run: DuckDB has no savepoints to undo one kommun alone."""
     if in_run_transaction(con):
-        _store_file(con, result, run_id)
+        _store_file(con, result, run_id, catalogue)
         return True
     con.execute("begin transaction")
     try:
-        _store_file(con, result, run_id)
+        _store_file(con, result, run_id, catalogue)
         con.execute("commit")
     except Exception as error:  # e.g. a value DuckDB cannot convert: this kommun fails alone
         con.execute("rollback")
