@@ -11,11 +11,16 @@ The virtual environment lives in .venv and is rebuilt from requirements.lock
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
 import os
 import shutil
 import subprocess
 import sys
+import tarfile
+import tomllib
+import urllib.request
 import venv
 from pathlib import Path
 
@@ -25,6 +30,8 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".installed-from"
 INPUTS = (ROOT / "requirements.lock", ROOT / "pyproject.toml")
 PIP_VERSION = "26.0.1"
+# The pinned axe-core (version and the registry's sha512); the accessibility test reads it too.
+AXE_CORE_PIN = ROOT / "tests" / "axe-core.toml"
 
 
 def _fingerprint() -> str:
@@ -79,6 +86,53 @@ def ensure_debian_packages() -> None:
         print(f"warning: {', '.join(missing)} not installed (apt-get install {' '.join(missing)})")
 
 
+def axe_core_pin() -> tuple[str, str]:
+    """The pinned axe-core: its version and the integrity (sha512) of its tarball."""
+    pin = tomllib.loads(AXE_CORE_PIN.read_text(encoding="utf-8"))
+    return str(pin["version"]), str(pin["integrity"])
+
+
+def axe_core_script(version: str) -> Path:
+    """Where the accessibility test finds axe-core's axe.min.js."""
+    return VENV / "share" / f"axe-core-{version}" / "axe.min.js"
+
+
+def ensure_axe_core() -> None:
+    """The accessibility test runs axe-core in chromium: fetch the pinned release from the npm
+    registry once, check it against its sha512 and keep its axe.min.js under .venv/share."""
+    version, integrity = axe_core_pin()
+    script = axe_core_script(version)
+    if script.is_file():
+        return
+    url = f"https://registry.npmjs.org/axe-core/-/axe-core-{version}.tgz"
+    print(f"Fetching axe-core {version} for the accessibility test ...", flush=True)
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:
+            tarball = response.read()
+    except OSError as error:
+        print(f"warning: axe-core not fetched ({error}); the accessibility test will skip")
+        return
+    algorithm, _, expected = integrity.partition("-")
+    if algorithm not in ("sha384", "sha512"):
+        raise SystemExit(f"{AXE_CORE_PIN}: integrity must be sha384 or sha512, not {algorithm}")
+    actual = base64.b64encode(hashlib.new(algorithm, tarball).digest()).decode("ascii")
+    if actual != expected:
+        raise SystemExit(f"axe-core {version} from {url} does not match its pinned {algorithm}")
+    with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
+        member = archive.extractfile("package/axe.min.js")
+        if member is None:
+            raise SystemExit(f"axe-core {version}: the tarball has no package/axe.min.js")
+        content = member.read()
+    script.parent.mkdir(parents=True, exist_ok=True)
+    # Written whole or not at all: the test trusts a file that is there.
+    temporary = script.with_name(f".{script.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(content)
+        os.replace(temporary, script)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
 def run(command: list[str]) -> int:
     print("+ " + " ".join(command), flush=True)
     return subprocess.run(command, cwd=ROOT).returncode
@@ -111,6 +165,7 @@ def main(argv: list[str]) -> int:
     verb, rest = argv[0], argv[1:]
     if verb == "test":
         ensure_debian_packages()
+        ensure_axe_core()
         return test(rest)
     cli = str(BIN / "kolada-goals")
     if verb == "run":

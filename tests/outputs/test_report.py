@@ -27,7 +27,11 @@ from tests.helpers import require_samples
 from tests.sample_warehouse import sample_warehouse
 
 DOROTEA = "2425"
-BADGE = re.compile(r'<span class="badge badge-(\w+)">([^<]*)</span>')
+# A status badge: its class and its word (after the symbol, which screen readers skip).
+BADGE = re.compile(
+    r'<span class="badge badge-(\w+)"><span class="badge-symbol" aria-hidden="true">[^<]*</span>'
+    r" ([^<]*)</span>"
+)
 CHROMIUM_MISSING = (
     "chromium is not installed: the report's browser test needs it. Install Debian's chromium "
     "package (apt-get install -y chromium)."

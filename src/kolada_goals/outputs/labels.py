@@ -9,6 +9,9 @@ MODE_LABELS = {
     "forecast": "Prognos (delårsrapport)",
 }
 STATUS_LABELS = {"green": "Grönt", "yellow": "Gult", "red": "Rött", "grey": "Grått"}
+# A shape of its own per status, shown with the word: a status is never told by colour alone
+# (for readers who do not see the colours, and on a black-and-white print-out).
+STATUS_SYMBOLS = {"green": "✓", "yellow": "!", "red": "✕", "grey": "○"}
 NO_VALUE = "–"
 
 
@@ -27,3 +30,13 @@ def format_number(value: float | None, decimals: int = 1, *, signed: bool = Fals
 def status_label(status: str | None) -> str:
     """The Swedish word of a status; no status is grey."""
     return STATUS_LABELS.get(status or "grey", "Grått")
+
+
+def status_symbol(status: str | None) -> str:
+    """The symbol of a status, e.g. ✓ for green; no status is grey."""
+    return STATUS_SYMBOLS.get(status or "grey", STATUS_SYMBOLS["grey"])
+
+
+def status_text(status: str | None) -> str:
+    """Symbol and word of a status, e.g. "✓ Grönt", where text has no colour to show."""
+    return f"{status_symbol(status)} {status_label(status)}"

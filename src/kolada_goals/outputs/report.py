@@ -24,6 +24,7 @@ from kolada_goals.outputs.labels import (
     MODE_LABELS,
     NO_VALUE,
     STATUS_LABELS,
+    STATUS_SYMBOLS,
     format_number,
     status_label,
 )
@@ -76,6 +77,7 @@ class ChartLine:
     dash: str  # stroke-dasharray, "" for a solid line
     points: str  # polyline points
     dots: tuple[tuple[float, float], ...]
+    values: tuple[tuple[int, float], ...]  # (period, value) as drawn, for other formats' charts
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,16 @@ class LevelSummary:
     level: str
     counts: tuple[tuple[str, str, int], ...]  # status, label, count
     total: int
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """What a report of one kommun, mode and year shows, in whatever format it is written."""
+
+    scope: ReportScope
+    goals: list[ReportGoal]
+    summary: list[LevelSummary]
+    value_sources: set[str]  # see _value_sources
 
 
 # --- Charts ----------------------------------------------------------------------------------
@@ -222,7 +234,7 @@ def build_chart(title: str, kommun_name: str, series: dict[str, list[tuple[int, 
         label, colour, width, dash = _SERIES_STYLE[key]
         dots = tuple((round(x_of(p), 1), round(y_of(v), 1)) for p, v in values)
         points = " ".join(f"{x},{y}" for x, y in dots)
-        lines.append(ChartLine(key, label, colour, width, dash, points, dots))
+        lines.append(ChartLine(key, label, colour, width, dash, points, dots, tuple(values)))
     for key, name in (("kommun", kommun_name), ("county", "länets snitt"), ("riket", "riket")):
         if present.get(key):
             descriptions.append(_series_text(name, present[key]))
@@ -437,15 +449,31 @@ def write_report(
     return out
 
 
-def _render(
+def report_content(
     con: duckdb.DuckDBPyConnection, kommun_id: str, mode: str, year: int | None, today: date
-) -> tuple[str, int]:
+) -> ReportContent:
+    """The goals, indicators, charts and summary of one report, formatted in Swedish. Raises
+    ReportError when there is nothing to report."""
     scope = resolve_report(con, kommun_id, mode, year, today)
     tree = goal_tree(con, scope)
     series = _chart_series(con, scope)
+    kommun_name = scope.definition.kommun_name
+    return ReportContent(
+        scope=scope,
+        goals=[_report_goal(node, mode, kommun_name, series) for node in tree],
+        summary=_summary(tree, scope.definition.levels),
+        value_sources=_value_sources(tree),
+    )
+
+
+def _render(
+    con: duckdb.DuckDBPyConnection, kommun_id: str, mode: str, year: int | None, today: date
+) -> tuple[str, int]:
+    content = report_content(con, kommun_id, mode, year, today)
+    scope = content.scope
     definition = scope.definition
     kommun_name = definition.kommun_name
-    value_sources = _value_sources(tree)
+    value_sources = content.value_sources
     template = _environment().get_template(TEMPLATE_NAME)
     html = template.render(
         title=f"Måluppfyllelse {kommun_name} {scope.year}",
@@ -455,8 +483,10 @@ def _render(
         mode=mode,
         mode_label=MODE_LABELS[mode],
         definition=definition,
-        goals=[_report_goal(node, mode, kommun_name, series) for node in tree],
-        summary=_summary(tree, definition.levels),
+        goals=content.goals,
+        summary=content.summary,
+        status_labels=STATUS_LABELS,  # in the order the summary shows the statuses
+        status_symbols=STATUS_SYMBOLS,
         has_local_values=LOCAL_VALUE_SOURCE in value_sources,
         has_forecasts=FORECAST_VALUE_SOURCE in value_sources,
         value_source=VALUE_SOURCE,
