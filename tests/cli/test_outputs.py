@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import docx
 import duckdb
 import openpyxl
 import polars as pl
@@ -112,6 +113,54 @@ def test_export_refuses_an_unknown_format(database: Path, tmp_path: Path) -> Non
     code, output = invoke("export", "--kommun", "2425", "--format", "pdf", "--out",
                           str(tmp_path / "x"), "--database", str(database))  # fmt: skip
     assert code == 2 and "unknown format" in output
+    assert "xlsx, csv, parquet, docx" in " ".join(output.split())
+
+
+@pytest.mark.parametrize(
+    ("mode", "year", "mode_label"),
+    [
+        ("outcome", "2023", "Utfall (årsredovisning)"),
+        ("forecast", "2025", "Prognos (delårsrapport)"),
+    ],
+)
+def test_export_docx_writes_the_status_chapter(
+    database: Path, tmp_path: Path, mode: str, year: str, mode_label: str
+) -> None:
+    out = tmp_path / "maluppfyllelse.docx"
+    code, output = invoke("export", "--kommun", "2425", "--format", "docx", "--mode", mode,
+                          "--year", year, "--out", str(out),
+                          "--database", str(database))  # fmt: skip
+    assert code == 0, output
+    assert f"wrote {out}" in output
+    document = docx.Document(str(out))
+    paragraphs = [paragraph.text for paragraph in document.paragraphs]
+    assert paragraphs[0] == f"Måluppfyllelse Dorotea {year}"
+    assert document.paragraphs[0].style.name == "Heading 1"
+    assert mode_label in paragraphs
+    assert "Utbildning, utveckling och tillväxt" in paragraphs
+    assert document.inline_shapes and document.tables
+    assert [path.name for path in tmp_path.iterdir()] == [out.name]
+
+
+def test_export_docx_names_its_file_and_refuses_what_has_nothing_to_report(
+    database: Path, tmp_path: Path
+) -> None:
+    code, output = invoke("export", "--kommun", "2425", "--format", "docx", "--year", "2023",
+                          "--out", str(tmp_path / "mal"), "--database", str(database))  # fmt: skip
+    assert code == 0, output
+    assert (tmp_path / "mal.docx").is_file()
+    code, output = invoke("export", "--kommun", "2425", "--format", "docx", "--year", "1990",
+                          "--out", str(tmp_path / "x.docx"),
+                          "--database", str(database))  # fmt: skip
+    assert code == 1 and "1990" in output
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_export_help_lists_every_format() -> None:
+    code, output = invoke("export", "--help")
+    assert code == 0
+    text = " ".join(output.split())
+    assert "xlsx, csv, parquet or docx" in text
 
 
 def test_report_writes_one_html_file(database: Path, tmp_path: Path) -> None:

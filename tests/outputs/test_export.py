@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import docx
 import duckdb
 import openpyxl
 import polars as pl
@@ -126,6 +127,30 @@ def test_csv_safe_prefixes_only_text_that_starts_a_formula() -> None:
         "'=1+1", "'+1", "'-1", "'@A1", "'\t=1", "'\r=1", "a=1", "1-2", None,
     ]  # fmt: skip
     assert safe["number"].to_list() == frame["number"].to_list()
+
+
+def test_docx_holds_hostile_text_as_text(
+    database: duckdb.DuckDBPyConnection, frames: tuple[pl.DataFrame, ...], tmp_path: Path
+) -> None:
+    """Word has no formulas, but text from Kolada and goal files must still arrive as written:
+    no link, field or markup made of it, and characters XML cannot hold shown, not fatal."""
+    (path,) = write_export(database, DOROTEA, "docx", tmp_path / "x", MODE, YEAR)
+    assert path == tmp_path / "x.docx"
+    document = docx.Document(str(path))
+    paragraphs = list(document.paragraphs)
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                paragraphs.extend(cell.paragraphs)
+    text = "\n".join(paragraph.text for paragraph in paragraphs)
+    for hostile in HOSTILE_TEXTS:
+        assert hostile.replace("\r", "\n") in text, hostile  # Word's line break reads as \n
+    assert "Dorotea [bold]" in text and HOSTILE_REASON in text
+    assert "\ufffd[2Jclear screen" in text  # ESC is no XML character
+    body = document.element.body
+    assert not list(body.iter("{*}hyperlink")) and not list(body.iter("{*}fldSimple"))
+    assert not list(body.iter("{*}instrText"))
+    assert not [r for r in document.part.rels.values() if r.is_external]
 
 
 def test_parquet_keeps_the_data_as_it_is(

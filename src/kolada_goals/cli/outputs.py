@@ -13,6 +13,7 @@ import typer
 from kolada_goals.errors import KoladaGoalsError
 from kolada_goals.lake import LakeSettings
 from kolada_goals.load.publish import DEFAULT_PUBLISHED_DATABASE, DEFAULT_WORK_DATABASE
+from kolada_goals.outputs.export import FORMATS, write_export
 from kolada_goals.outputs.queries import NotAKommunError, open_published_database
 from kolada_goals.outputs.terminal import literal_text, make_console, print_error
 
@@ -37,6 +38,10 @@ LakeOption = Annotated[
 LakeDataOption = Annotated[
     str | None, typer.Option(help="The lake's data folder or s3:// URL (KOLADA_GOALS_LAKE_DATA).")
 ]
+FORMAT_HELP = (
+    f"{', '.join(FORMATS[:-1])} or {FORMATS[-1]} (docx: the status chapter as a Word document "
+    "with charts)."
+)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -82,14 +87,13 @@ def status(
 def export(
     kommun: KommunOption,
     out: Annotated[Path, typer.Option(help="File to write (csv/parquet: two files from it).")],
-    format: Annotated[str, typer.Option("--format", help="xlsx, csv or parquet.")] = "xlsx",
+    format: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "xlsx",
     mode: ModeOption = "outcome", year: YearOption = None,
     database: DatabaseOption = DEFAULT_PUBLISHED_DATABASE,
     lake: LakeOption = None, lake_data: LakeDataOption = None,
 ) -> None:  # fmt: skip
-    """Write the status tables of a kommun (xlsx with colours and an explanation sheet)."""
-    from kolada_goals.outputs.export import FORMATS, write_export
-
+    """Write the status tables of a kommun (xlsx with colours and an explanation sheet), or
+    its status chapter as a Word document (docx)."""
     if format not in FORMATS:
         raise fail(f"unknown format {format!r}: use one of {', '.join(FORMATS)}", 2)
     with published_database(source_of(database, lake, lake_data), kommun) as con:

@@ -1,4 +1,5 @@
-"""Status tables for report authors as files: xlsx, csv or parquet.
+"""Status tables for report authors as files: xlsx, csv or parquet; or the status chapter as a
+Word document (docx, see word_report).
 
 The xlsx file has traffic-light colours, a frozen header and a sheet on the rule and sources.
 Titles, reasons and motivations come from Kolada and from the kommuner's goal files, so a
@@ -13,27 +14,32 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-import xlsxwriter
 
 from kolada_goals.outputs.queries import resolve_report
 from kolada_goals.sql_files import read_sql
 
-FORMATS = ("xlsx", "csv", "parquet")
+# The formats of `kolada-goals export`; the command line reads its list and help from here.
+FORMATS = ("xlsx", "csv", "parquet", "docx")
 # Text that a spreadsheet reads as a formula when it opens a csv file (OWASP, CSV injection).
 CSV_FORMULA_START = r"^[=+\-@\t\r]"
 # xlsxwriter writes strings that look like formulas or URLs as formulas and links by default.
 XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
 STATUS_COLOURS = {"green": "#63BE7B", "yellow": "#FFEB84", "red": "#F8696B", "grey": "#D9D9D9"}
-ABOUT_ROWS = [
+# The status rule in words: the xlsx file's explanation sheet and the Word document show it.
+STATUS_RULE_ROWS = [
     ("Statusregel (standard)", "Grönt: målvärdet är nått eller värdet är i nivå med eller bättre "
      "än referensen (länets kommuner, ovägt medel). Gult: sämre än referensen med högst 10 %. "
-     "Rött: sämre med mer än 10 %. Grått: kan inte bedömas; orsaken står alltid i kolumnen Orsak."),
-    ("Riktning", "higher: högre är bättre; lower: lägre är bättre."),
+     "Rött: sämre med mer än 10 %. Grått: kan inte bedömas; orsaken står alltid bredvid "
+     "statusen."),
     ("Utfall", "Senast publicerade period till och med året (årsredovisning)."),
     ("Prognos", "Manuell prognos ur måldefinitionerna, annars en linjär trend av de senaste "
      "värdena, annars grått (delårsrapport)."),
     ("Målens status", "Majoritet bland bedömda indikatorer och delmål, lika går till det sämre "
      "(eller sämsta, om kommunen valt det). Gråa räknas inte."),
+]  # fmt: skip
+ABOUT_ROWS = [
+    *STATUS_RULE_ROWS,
+    ("Riktning", "higher: högre är bättre; lower: lägre är bättre."),
     ("Källa för värden", "Källa: Kolada"),
     ("Källa för referenser, avvikelser och status", "Egen bearbetning av data från Kolada"),
 ]  # fmt: skip
@@ -54,9 +60,15 @@ def write_export(
     year: int | None,
 ) -> list[Path]:  # fmt: skip
     """Write the report's tables; csv and parquet give two files <out>-mal and
-    <out>-indikatorer. Returns the paths written."""
+    <out>-indikatorer, docx the Word document. Returns the paths written."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if fmt == "docx":
+        # Imported here: python-docx and the charts' matplotlib only when a document is asked for.
+        from kolada_goals.outputs.word_report import write_word_report
+
+        path = out if out.suffix == ".docx" or out.is_dir() else out.with_suffix(".docx")
+        return [write_word_report(con, kommun_id, path, mode, year)]
     year, goals, indicators = export_frames(con, kommun_id, mode, year)
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "xlsx":
@@ -87,6 +99,8 @@ def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _write_xlsx(path: Path, goals: pl.DataFrame, indicators: pl.DataFrame) -> None:
+    import xlsxwriter  # here, so that the command line can read FORMATS without it
+
     with xlsxwriter.Workbook(str(path), XLSX_OPTIONS) as book:
         header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         colours = {s: book.add_format({"bg_color": c}) for s, c in STATUS_COLOURS.items()}
