@@ -12,6 +12,7 @@ import io
 import math
 from typing import Any
 
+from kolada_goals.outputs.cost_quality import KOMMUN_COLOUR, PEER_COLOUR, CostQualityChart
 from kolada_goals.outputs.labels import format_number
 from kolada_goals.outputs.report import Chart
 
@@ -28,6 +29,7 @@ LINE_STYLES: dict[str, tuple[Any, str, float]] = {
 LEGEND_ORDER = ("kommun", "county", "riket")
 EVERY_YEAR_UP_TO = 10  # years on the x axis, each labelled; more are labelled at round steps
 TEXT_COLOUR = "#333333"  # 12.6:1 on white
+MUTED_TEXT_COLOUR = "#555555"  # 7.5:1 on white
 AXIS_COLOUR = "#8a8a8a"
 GRID_COLOUR = "#e6e6e6"  # a guide only: the axis labels carry the scale
 FONT_SIZE = 7.5
@@ -111,3 +113,58 @@ def _label_y_ticks_in_swedish(axes: Any) -> list[str]:
     axes.set_yticks(ticks, labels=labels)
     axes.set_ylim(low, high)
     return labels
+
+
+SCATTER_WIDTH_CM = 12.0
+SCATTER_HEIGHT_CM = 8.0
+
+
+def scatter_png(chart: CostQualityChart) -> bytes:
+    """The cost-quality scatter (cost_quality.build_scatter) as a PNG: the reference's
+    kommuner as grey dots, the kommun as a larger blue one with its name, the means as dashed
+    cross lines, the quadrants named in the corners; better quality is up."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(SCATTER_WIDTH_CM / 2.54, SCATTER_HEIGHT_CM / 2.54), dpi=DPI)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    peers = [point for point in chart.points if not point.is_kommun]
+    own = chart.kommun
+    axes.scatter([p.cost for p in peers], [p.quality for p in peers], s=9, color=PEER_COLOUR,
+                 marker="o", zorder=2)  # fmt: skip
+    axes.scatter([own.cost], [own.quality], s=40, color=KOMMUN_COLOUR, marker="D", zorder=3)
+    axes.annotate(own.member_name, (own.cost, own.quality), xytext=(5, 4),
+                  textcoords="offset points", fontsize=FONT_SIZE, color=TEXT_COLOUR,
+                  fontweight="bold")  # fmt: skip
+    for line in (axes.axvline(chart.cost_mean), axes.axhline(chart.quality_mean)):
+        line.set(color=AXIS_COLOUR, linestyle=(0, (4, 3)), linewidth=0.8, zorder=1)
+    if chart.quality_lower_is_better:
+        axes.invert_yaxis()
+    corners = (("Högre kvalitet,\nlägre kostnad", 0.01, 0.99, "left", "top"),
+               ("Högre kvalitet,\nhögre kostnad", 0.99, 0.99, "right", "top"),
+               ("Lägre kvalitet,\nlägre kostnad", 0.01, 0.01, "left", "bottom"),
+               ("Lägre kvalitet,\nhögre kostnad", 0.99, 0.01, "right", "bottom"))  # fmt: skip
+    for text, x, y, horizontal, vertical in corners:
+        axes.text(x, y, text, transform=axes.transAxes, fontsize=FONT_SIZE - 1.5,
+                  color=MUTED_TEXT_COLOUR, ha=horizontal, va=vertical)  # fmt: skip
+    axes.set_xlabel("Kostnad →", fontsize=FONT_SIZE, color=TEXT_COLOUR)
+    axes.set_ylabel("Kvalitet (bättre uppåt) →", fontsize=FONT_SIZE, color=TEXT_COLOUR)
+    axes.margins(0.15)
+    axes.tick_params(labelsize=FONT_SIZE, colors=TEXT_COLOUR, length=2.5)
+    axes.xaxis.set_major_formatter(_swedish_formatter(0))
+    axes.yaxis.set_major_formatter(_swedish_formatter(1))
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        axes.spines[side].set_color(AXIS_COLOUR)
+    figure.subplots_adjust(left=0.16, right=0.98, bottom=0.15, top=0.97)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _swedish_formatter(decimals: int) -> Any:
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda value, _: format_number(value, decimals))

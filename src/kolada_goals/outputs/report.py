@@ -19,6 +19,8 @@ from pathlib import Path
 import duckdb
 import jinja2
 
+from kolada_goals.outputs.analysis_text import IndicatorFacts, fact_sentence, report_facts
+from kolada_goals.outputs.cost_quality import CostQualityChart, report_cost_quality
 from kolada_goals.outputs.goal_tree import GoalNode, goal_tree, walk_goals
 from kolada_goals.outputs.labels import (
     MODE_LABELS,
@@ -121,6 +123,7 @@ class ReportIndicator:
     reason: str | None
     motivation: str | None
     chart: Chart | None
+    analysis: str = ""  # the facts of mart_indicator_fact as one sentence (analysis_text)
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,7 @@ class ReportGoal:
     reason: str
     children: tuple[ReportGoal, ...]
     indicators: tuple[ReportIndicator, ...]
+    cost_quality: tuple[CostQualityChart, ...] = ()
 
     @property
     def heading(self) -> str:
@@ -304,13 +308,21 @@ def _reference_note(row: IndicatorRow) -> str | None:
     return ", ".join(parts) or None
 
 
-def _report_indicator(
-    row: IndicatorRow,
-    report_mode: str,
-    kommun_name: str,
-    series: dict[str, list[tuple[int, float]]],
-) -> ReportIndicator:
-    """The report's view of an indicator; a KPI's has a chart of `series`."""
+@dataclass(frozen=True)
+class _ReportData:
+    """What the report shows beside the goal tree, looked up by indicator or goal id."""
+
+    report_mode: str
+    kommun_name: str
+    series: dict[str, dict[str, list[tuple[int, float]]]]
+    facts: dict[str, IndicatorFacts]
+    cost_quality: dict[str, list[CostQualityChart]]
+
+
+def _report_indicator(row: IndicatorRow, data: _ReportData) -> ReportIndicator:
+    """The report's view of an indicator; a KPI's has a chart of its series."""
+    report_mode, kommun_name = data.report_mode, data.kommun_name
+    series = data.series.get(row.indicator_id, {})
     title = row.indicator_title or row.indicator_id
     value = format_number(row.value)
     if row.value is not None and row.local_unit:
@@ -336,15 +348,11 @@ def _report_indicator(
         reason=row.reason,
         motivation=motivation,
         chart=build_chart(title, kommun_name, series) if row.kpi_id is not None else None,
+        analysis=fact_sentence(data.facts.get(row.indicator_id)),
     )
 
 
-def _report_goal(
-    node: GoalNode,
-    report_mode: str,
-    kommun_name: str,
-    series: dict[str, dict[str, list[tuple[int, float]]]],
-) -> ReportGoal:
+def _report_goal(node: GoalNode, data: _ReportData) -> ReportGoal:
     """The report's view of a goal of the goal tree, and of everything below it."""
     goal = node.goal
     status = goal.status or "grey"
@@ -357,13 +365,9 @@ def _report_goal(
         status=status,
         status_label=status_label(status),
         reason=goal.reason or "Ingen status beräknad för året",
-        children=tuple(
-            _report_goal(child, report_mode, kommun_name, series) for child in node.children
-        ),
-        indicators=tuple(
-            _report_indicator(row, report_mode, kommun_name, series.get(row.indicator_id, {}))
-            for row in node.indicators
-        ),
+        children=tuple(_report_goal(child, data) for child in node.children),
+        indicators=tuple(_report_indicator(row, data) for row in node.indicators),
+        cost_quality=tuple(data.cost_quality.get(goal.goal_id, ())),
     )
 
 
@@ -456,14 +460,25 @@ def report_content(
     ReportError when there is nothing to report."""
     scope = resolve_report(con, kommun_id, mode, year, today)
     tree = goal_tree(con, scope)
-    series = _chart_series(con, scope)
-    kommun_name = scope.definition.kommun_name
+    data = _ReportData(
+        mode,
+        scope.definition.kommun_name,
+        _chart_series(con, scope),
+        report_facts(con, scope),
+        report_cost_quality(con, scope),
+    )
     return ReportContent(
         scope=scope,
-        goals=[_report_goal(node, mode, kommun_name, series) for node in tree],
+        goals=[_report_goal(node, data) for node in tree],
         summary=_summary(tree, scope.definition.levels),
         value_sources=_value_sources(tree),
     )
+
+
+def _all_goals(goals: Iterable[ReportGoal]) -> Iterable[ReportGoal]:
+    for goal in goals:
+        yield goal
+        yield from _all_goals(goal.children)
 
 
 def _render(
@@ -488,6 +503,7 @@ def _render(
         status_labels=STATUS_LABELS,  # in the order the summary shows the statuses
         status_symbols=STATUS_SYMBOLS,
         has_local_values=LOCAL_VALUE_SOURCE in value_sources,
+        has_cost_quality=any(goal.cost_quality for goal in _all_goals(content.goals)),
         has_forecasts=FORECAST_VALUE_SOURCE in value_sources,
         value_source=VALUE_SOURCE,
         computed_source=COMPUTED_SOURCE,

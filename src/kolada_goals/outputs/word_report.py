@@ -40,7 +40,15 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from kolada_goals.outputs.chart_images import HEIGHT_CM, WIDTH_CM, chart_png
+from kolada_goals.outputs.chart_images import (
+    HEIGHT_CM,
+    SCATTER_HEIGHT_CM,
+    SCATTER_WIDTH_CM,
+    WIDTH_CM,
+    chart_png,
+    scatter_png,
+)
+from kolada_goals.outputs.cost_quality import CostQualityChart
 from kolada_goals.outputs.export import STATUS_RULE_ROWS
 from kolada_goals.outputs.labels import MODE_LABELS, status_text
 from kolada_goals.outputs.queries import KommunDefinition, ReportScope, query_rows
@@ -69,6 +77,10 @@ GOAL_STATUS_SOURCE = f"Målens status: {OWN_PROCESSING}"
 CHART_SOURCES = (
     f"Diagram, kommunens värden och riket: {KOLADA_SOURCE}",
     f"Diagram, länets snitt: {OWN_PROCESSING}",
+)
+SCATTER_SOURCE = (
+    f"Kostnad och kvalitet, kommunernas värden: {KOLADA_SOURCE}; "
+    f"medelvärden och kvadranter: {OWN_PROCESSING}"
 )
 LOCAL_VALUES_NOTE = "Lokala mått: kommunens egen uppgift"
 FORECASTS_NOTE = "Prognoser: egen prognos"
@@ -306,6 +318,8 @@ def _add_goal(document: WordDocument, goal: ReportGoal, references: dict[str, st
             drawn[-1].paragraph_format.keep_with_next = True  # the sources stay under it
             for number, line in enumerate(CHART_SOURCES, start=1):
                 _add_source_note(document, line, keep_with_next=number < len(CHART_SOURCES))
+    for chart in goal.cost_quality:
+        _add_scatter(document, chart)
     for child in goal.children:
         _add_goal(document, child, references)
 
@@ -330,6 +344,8 @@ def _add_indicator_table(
         _write_cell(cells[6], indicator.reason or "")
         if indicator.motivation:
             _add_cell_line(cells[6], f"Motivering: {indicator.motivation}")
+        if indicator.analysis:
+            _add_cell_line(cells[6], indicator.analysis)
 
 
 def _write_reference(cell: _Cell, indicator: ReportIndicator, source: str | None) -> None:
@@ -366,6 +382,28 @@ def _add_chart(document: WordDocument, indicator: ReportIndicator) -> Paragraph 
     properties.set("descr", _xml_text(chart.aria_label))
     properties.set("name", f"Diagram {indicator.indicator_id}")
     return paragraph
+
+
+def _add_scatter(document: WordDocument, chart: CostQualityChart) -> None:
+    """The cost-quality scatter under its caption, the kommun's quadrant in words under it."""
+    _add_caption(
+        document,
+        f"Kostnad och kvalitet {chart.period}: {chart.quality_title} mot {chart.cost_title} "
+        f"({chart.kommun_count} kommuner: {chart.reference})",
+    )
+    paragraph = document.add_paragraph()
+    picture = paragraph.add_run().add_picture(
+        io.BytesIO(scatter_png(chart)), width=Cm(SCATTER_WIDTH_CM), height=Cm(SCATTER_HEIGHT_CM)
+    )
+    properties = picture._inline.docPr
+    properties.set("descr", _xml_text(chart.aria_label))
+    properties.set("name", f"Kostnad och kvalitet {chart.quality_indicator_id}")
+    paragraph.paragraph_format.keep_with_next = True
+    note = _add_paragraph(document, f"{chart.kommun.member_name}: ")
+    _add_run(note, chart.quadrant_label, bold=True)
+    _add_run(note, f" – kvalitet {chart.quality_text}, kostnad {chart.cost_text}.")
+    note.paragraph_format.keep_with_next = True
+    _add_source_note(document, SCATTER_SOURCE)
 
 
 def _add_sources(document: WordDocument, value_sources: set[str], today: date) -> None:
