@@ -7,10 +7,12 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
 from docx import Document
 
 from kolada_goals.outputs.cost_quality import report_cost_quality
+from kolada_goals.outputs.export import COST_QUALITY_COLUMNS, COST_QUALITY_SHEET, write_export
 from kolada_goals.outputs.queries import resolve_report
 from kolada_goals.outputs.report import render_report
 from kolada_goals.outputs.word_report import write_word_report
@@ -96,3 +98,17 @@ def test_the_word_document_has_the_scatter_as_an_image_with_its_text(
     assert "medelvärden och kvadranter: Egen bearbetning av data från Kolada" in text
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert any("Plats 2 av 4 i länet" in cell for cell in cells)
+
+
+def test_the_workbook_export_has_the_pairs_and_a_native_scatter_per_pair(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    (path,) = write_export(warehouse, KOMMUN, "xlsx", tmp_path / "k1.xlsx", "outcome", 2022)
+    book = openpyxl.load_workbook(path)
+    sheet = book[COST_QUALITY_SHEET]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == COST_QUALITY_COLUMNS
+    own = [row for row in rows[1:] if row[5] == KOMMUN]
+    assert len(own) == 2 and own[0][10] == "Högre kvalitet till lägre kostnad"
+    assert len(rows) == 1 + 2 * 4
+    assert len(sheet._charts) == 2

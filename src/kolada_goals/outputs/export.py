@@ -9,12 +9,15 @@ as a string, csv cells get a leading apostrophe, parquet keeps typed columns as 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
 
+from kolada_goals.outputs.cost_quality import CostQualityChart, report_cost_quality
 from kolada_goals.outputs.queries import resolve_report
 from kolada_goals.sql_files import read_sql
 
@@ -73,7 +76,9 @@ def write_export(
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "xlsx":
         path = out if out.suffix == ".xlsx" else out.with_suffix(".xlsx")
-        _write_xlsx(path, goals, indicators)
+        scope = resolve_report(con, kommun_id, mode, year, date.today())
+        pairs = [chart for charts in report_cost_quality(con, scope).values() for chart in charts]
+        _write_xlsx(path, goals, indicators, pairs)
         return [path]
     stem = out.with_suffix("")
     paths = [Path(f"{stem}-mal.{fmt}"), Path(f"{stem}-indikatorer.{fmt}")]
@@ -83,6 +88,46 @@ def write_export(
         else:
             frame.write_parquet(path)
     return paths
+
+
+def _write_cost_quality(book: Any, header: Any, pairs: Sequence[CostQualityChart]) -> None:
+    """One row per kommun and pair, and per pair a native scatter chart: the other kommuner
+    and the kommun as two series, so that the kommun stands out."""
+    sheet = book.add_worksheet(COST_QUALITY_SHEET)
+    for column, title in enumerate(COST_QUALITY_COLUMNS):
+        sheet.write(0, column, title, header)
+        sheet.set_column(column, column, max(10, min(40, len(title) + 4)))
+    row = 1
+    for number, pair in enumerate(pairs):
+        first = row
+        for point in pair.points:  # the kommun last
+            sheet.write_row(row, 0, (
+                pair.goal_id, pair.quality_title, pair.cost_title, pair.period,
+                point.member_name, point.member_id, point.quality, point.cost,
+                pair.quality_mean, pair.cost_mean, pair.quadrant_label, pair.reference,
+            ))  # fmt: skip
+            row += 1
+        chart = book.add_chart({"type": "scatter"})
+        for name, top, bottom, marker in (
+            ("Andra kommuner", first, row - 2, {"type": "circle", "size": 5,
+                                               "fill": {"color": "#6B6B6B"}}),
+            (pair.kommun.member_name, row - 1, row - 1, {"type": "diamond", "size": 9,
+                                                         "fill": {"color": "#1F4E9C"}}),
+        ):  # fmt: skip
+            if top > bottom:
+                continue
+            chart.add_series({
+                "name": name,
+                "categories": [COST_QUALITY_SHEET, top, 7, bottom, 7],
+                "values": [COST_QUALITY_SHEET, top, 6, bottom, 6],
+                "marker": {**marker, "border": {"none": True}},
+            })  # fmt: skip
+        chart.set_title({"name": f"{pair.quality_title} mot {pair.cost_title}, {pair.period}",
+                         "name_font": {"size": 10}})  # fmt: skip
+        chart.set_x_axis({"name": "Kostnad"})
+        chart.set_y_axis({"name": "Kvalitet", "reverse": pair.quality_lower_is_better})
+        sheet.insert_chart(1 + number * 20, len(COST_QUALITY_COLUMNS) + 1, chart)
+    sheet.freeze_panes(1, 0)
 
 
 def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
@@ -98,7 +143,15 @@ def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _write_xlsx(path: Path, goals: pl.DataFrame, indicators: pl.DataFrame) -> None:
+COST_QUALITY_SHEET = "Kostnad och kvalitet"
+COST_QUALITY_COLUMNS = ("Mål", "Kvalitetsindikator", "Kostnadsindikator", "År", "Kommun",
+                        "Kommunkod", "Kvalitet", "Kostnad", "Kvalitet, snitt", "Kostnad, snitt",
+                        "Kvadrant (kommunen)", "Jämförs med")  # fmt: skip
+
+
+def _write_xlsx(
+    path: Path, goals: pl.DataFrame, indicators: pl.DataFrame, pairs: Sequence[CostQualityChart]
+) -> None:
     import xlsxwriter  # here, so that the command line can read FORMATS without it
 
     with xlsxwriter.Workbook(str(path), XLSX_OPTIONS) as book:
@@ -119,6 +172,8 @@ def _write_xlsx(path: Path, goals: pl.DataFrame, indicators: pl.DataFrame) -> No
                     1, status_column, max(frame.height, 1), status_column,
                     {"type": "cell", "criteria": "==", "value": f'"{status}"', "format": colour},
                 )  # fmt: skip
+        if pairs:
+            _write_cost_quality(book, header, pairs)
         about = book.add_worksheet("Om statusen")
         about.set_column(0, 0, 40)
         about.set_column(1, 1, 120)
