@@ -7,11 +7,17 @@ import threading
 from pathlib import Path
 
 import pytest
+import yaml
 
 from kolada_goals.goals import validate
 from kolada_goals.goals.catalogue import Catalogue, KpiFacts, Municipality
 from kolada_goals.goals.source import MAX_GOAL_FILE_BYTES
-from kolada_goals.goals.validate import ValidatedFile, validate_goal_file, validate_goal_files
+from kolada_goals.goals.validate import (
+    ValidatedFile,
+    validate_goal_document,
+    validate_goal_file,
+    validate_goal_files,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKEN = ROOT / "tests" / "goal_files" / "broken"
@@ -229,3 +235,31 @@ def test_an_unreadable_csv_is_a_problem_of_the_goal_file(
     result = validate_goal_file(path, CATALOGUE)
     code, _ = only_problem(result)
     assert code == "local_values" and expected in str(result.problems[0])
+
+
+def test_a_document_is_checked_as_its_file_would_be(tmp_path: Path) -> None:
+    """A parsed document (as a goal workbook gives it) gets the file's problems, each with its
+    place as a document path instead of a line."""
+    text = VALID.replace("CSV_NAME", "2425-lasfrukost.csv").replace("N15428", "N99999")
+    text = text.replace("direction: higher\n      - id: lasfrukost", "direction: up\n      - id: x")
+    path = tmp_path / "2425-dorotea.yaml"
+    path.write_text(text, encoding="utf-8")
+    document = yaml.safe_load(text)
+    from_file = validate_goal_file(path, CATALOGUE)
+    from_document = validate_goal_document(document, CATALOGUE, path)
+    assert [(p.code, p.place, p.at) for p in from_document.problems] == [
+        (p.code, p.place, p.at) for p in from_file.problems
+    ]
+    assert [p.at for p in from_document.problems] == [("goals", 0, "indicators", 0, "direction")]
+    assert all(p.line is None for p in from_document.problems)
+    assert all(p.line is not None for p in from_file.problems)
+    # With the form right, the catalogue's and the tree's problems carry their paths too.
+    document["goals"][0]["indicators"][0]["direction"] = "higher"
+    document["goals"][0]["indicators"][1]["id"] = "behorighet"
+    problems = validate_goal_document(document, CATALOGUE, tmp_path / "9999-x.yaml").problems
+    assert [(p.code, p.at) for p in problems] == [
+        ("file_name", ("kommun",)),
+        ("unknown_kpi", ("goals", 0, "indicators", 0, "kpi")),
+        ("local_values", ("goals", 0, "indicators", 1, "local", "csv")),
+        ("duplicate_id", ("goals", 0, "indicators", 1, "id")),
+    ]

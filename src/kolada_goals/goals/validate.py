@@ -1,5 +1,9 @@
 """Checking goal-definition files: form (the pydantic model), the tree, and every id against
-Kolada's catalogue. Every problem is collected, each naming file, line, place and fix."""
+Kolada's catalogue. Every problem is collected, each naming file, line, place and fix.
+
+A parsed document (a dict, e.g. read from a goal workbook) is checked the same way by
+validate_goal_document; each problem carries its place as a document path (`at`), which a
+reader of another format maps back to where the value came from."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import io
 import logging
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +53,8 @@ class GoalFileProblem:
     code: str
     message: str
     fix: str
+    # The place as a path in the document, e.g. ('goals', 3, 'indicators', 0, 'kpi').
+    at: tuple[object, ...] = ()
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
@@ -76,27 +82,46 @@ class ValidatedFile:
 
 
 class _Reporter:
-    def __init__(self, path: Path, lines: LineIndex) -> None:
+    def __init__(
+        self, path: Path, lines: LineIndex | None, present: Collection[tuple[str, ...]]
+    ) -> None:
         self.path = path
         self.lines = lines
+        self.present = present  # every key and item path of the document, as text
         self.problems: list[GoalFileProblem] = []
 
     def __call__(self, at: Sequence[object], code: str, message: str, fix: str) -> None:
+        line = self.lines.line_of(at) if self.lines is not None else None
         self.problems.append(
-            GoalFileProblem(self.path, self.lines.line_of(at), place(at), code, message, fix)
+            GoalFileProblem(self.path, line, place(at), code, message, fix, tuple(at))
         )
 
 
-def _schema_place(loc: Sequence[object], lines: LineIndex) -> list[object]:
-    """Pydantic's location without its union tags: the keys and items the file has, plus a
-    missing key at the end."""
+def document_paths(document: object) -> set[tuple[str, ...]]:
+    """Every mapping key and sequence item path of a parsed document, as text (the keys of a
+    LineIndex): a document without lines says with these which places it has."""
+    paths: set[tuple[str, ...]] = set()
+    pending: list[tuple[tuple[str, ...], object]] = [((), document)]
+    while pending:
+        path, node = pending.pop()
+        paths.add(path)
+        if isinstance(node, dict):
+            pending.extend(((*path, str(key)), value) for key, value in node.items())
+        elif isinstance(node, list):
+            pending.extend(((*path, str(index)), item) for index, item in enumerate(node))
+    return paths
+
+
+def _schema_place(loc: Sequence[object], present: Collection[tuple[str, ...]]) -> list[object]:
+    """Pydantic's location without its union tags: the keys and items the document has, plus
+    a missing key at the end."""
     kept: list[object] = []
     for position, part in enumerate(loc):
-        present = tuple(str(p) for p in (*kept, part)) in lines.lines
+        present_here = tuple(str(p) for p in (*kept, part)) in present
         missing_last_key = (
             position == len(loc) - 1 and isinstance(part, str) and not part.startswith("[")
         )
-        if present or missing_last_key:
+        if present_here or missing_last_key:
             kept.append(part)
     return kept
 
@@ -118,7 +143,7 @@ def _quoted(value: object, limit: int = 60) -> str:
 
 def _schema_problems(error: ValidationError, report: _Reporter) -> None:
     for detail in error.errors():
-        at = _schema_place(detail["loc"], report.lines)
+        at = _schema_place(detail["loc"], report.present)
         kind = detail["type"]
         message = detail["msg"]
         if kind == "string_pattern_mismatch":
@@ -137,17 +162,35 @@ def validate_goal_file(
     try:
         return _validate_goal_file(path, catalogue, check_file_name)
     except Exception as error:  # MemoryError, RecursionError or a bug: this file fails alone
-        logger.error("goal definitions: checking %s stopped", path, exc_info=True)
-        # The error's own text may quote the file; its type says enough to start with.
-        problem = GoalFileProblem(
-            path,
-            None,
-            "(file)",
-            "unexpected_error",
-            f"checking stopped on {type(error).__name__}",
-            "make the file smaller or simpler; if that does not help, report the error",
+        return _stopped(path, error)
+
+
+def validate_goal_document(
+    document: object, catalogue: Catalogue, path: Path, *, check_file_name: bool = True
+) -> ValidatedFile:
+    """Every problem of a parsed document, checked as `goals validate` checks a file at `path`
+    (where it is to be written: its name is checked, local CSVs are looked for beside it).
+    Problems have no line; their `at` says where in the document they are."""
+    try:
+        return _validate_document(
+            document, catalogue, path, None, document_paths(document), None, check_file_name
         )
-        return ValidatedFile(path, problems=[problem])
+    except Exception as error:  # as for a file: the document fails alone
+        return _stopped(path, error)
+
+
+def _stopped(path: Path, error: Exception) -> ValidatedFile:
+    logger.error("goal definitions: checking %s stopped", path, exc_info=True)
+    # The error's own text may quote the file; its type says enough to start with.
+    problem = GoalFileProblem(
+        path,
+        None,
+        "(file)",
+        "unexpected_error",
+        f"checking stopped on {type(error).__name__}",
+        "make the file smaller or simpler; if that does not help, report the error",
+    )
+    return ValidatedFile(path, problems=[problem])
 
 
 def _yaml_error(error: yaml.YAMLError, text: str) -> tuple[int | None, str]:
@@ -188,8 +231,21 @@ def _validate_goal_file(path: Path, catalogue: Catalogue, check_file_name: bool)
             f"not valid YAML: {problem}",
             "correct the indentation, quotes or colons near this line (no tabs)",
         )
-    result = ValidatedFile(path, digest=hashlib.sha256(raw).hexdigest())
-    report = _Reporter(path, lines)
+    digest = hashlib.sha256(raw).hexdigest()
+    return _validate_document(data, catalogue, path, lines, lines.lines, digest, check_file_name)
+
+
+def _validate_document(
+    data: object,
+    catalogue: Catalogue,
+    path: Path,
+    lines: LineIndex | None,
+    present: Collection[tuple[str, ...]],
+    digest: str | None,
+    check_file_name: bool,
+) -> ValidatedFile:
+    result = ValidatedFile(path, digest=digest)
+    report = _Reporter(path, lines, present)
     try:
         definition = GoalFile.model_validate(data)
     except ValidationError as error:
