@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,8 @@ class Catalogue:
     kpis: Mapping[str, KpiFacts]
     municipalities: Mapping[str, Municipality]
     groups: Mapping[str, str]  # group id -> title
+    # organisational unit id -> its kommun; empty when the catalogue came without units
+    units: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_database(cls, con: duckdb.DuckDBPyConnection) -> Catalogue:
@@ -50,7 +52,8 @@ class Catalogue:
             ).fetchall()
         }
         groups = dict(con.execute(read_sql("goals/catalogue_groups.sql")).fetchall())
-        return cls(kpis, municipalities, groups)
+        units = dict(con.execute(read_sql("goals/catalogue_units.sql")).fetchall())
+        return cls(kpis, municipalities, groups, units)
 
     @classmethod
     def from_metadata_folder(cls, folder: Path) -> Catalogue:

@@ -33,6 +33,12 @@ from kolada_goals.goals.model import (
     Mandate,
     Reference,
 )
+from kolada_goals.goals.reference_checks import (
+    UNIT_REFERENCES,
+    check_cost_quality,
+    check_similar,
+    check_unit,
+)
 from kolada_goals.goals.source import (
     GoalFileRefused,
     LineIndex,
@@ -263,11 +269,28 @@ def _validate_document(
     _check_kommun(definition.kommun, ["kommun"], catalogue, report)
     _check_tree(definition, report)
     _check_reference(definition.defaults.reference, ["defaults", "reference"], catalogue, report)
+    check_similar(
+        definition.defaults.reference, definition, ["defaults", "reference"], catalogue, report
+    )
+    if definition.defaults.reference.kind in UNIT_REFERENCES:
+        report(
+            ["defaults", "reference", "kind"],
+            "unit_reference",
+            f"reference {definition.defaults.reference.kind!r} is for a unit's indicators only",
+            "give it to the indicators with `ou`; the default must compare kommuner",
+        )
     for goal_index, goal in enumerate(definition.goals):
         mandate = goal.mandate or definition.mandate
+        check_cost_quality(goal, ["goals", goal_index], report)
+        for pair_index, pair in enumerate(goal.cost_quality):
+            pair_at = ["goals", goal_index, "cost_quality", pair_index, "reference"]
+            _check_reference(pair.reference, pair_at, catalogue, report)
+            check_similar(pair.reference, definition, pair_at, catalogue, report)
         for indicator_index, indicator in enumerate(goal.indicators):
             at = ["goals", goal_index, "indicators", indicator_index]
             _check_indicator(definition, indicator, mandate, at, catalogue, report)
+            check_similar(indicator.reference, definition, [*at, "reference"], catalogue, report)
+            check_unit(indicator, definition, at, catalogue, report)
             if indicator.local is not None:
                 result.local_values.extend(_local_values(path, indicator, at, report))
     _check_duplicate_indicators(definition, report)
