@@ -2,8 +2,8 @@
 
 Kolada's metadata has no unit field: the unit is the last comma-separated part of the title
 ("Sjukfrånvaro bland kommunens anställda, andel (%)", "Nettokostnad förskola, kr/inv"),
-sometimes with the last year it was published ("andel (%) (-2024)"). This is the one place
-that reads it.
+sometimes with the last year it was published ("andel (%) (-2024)") or, in the fake Kolada's
+synthetic catalogue, its mark ("andel (%) (SYNTETISK)"). This is the one place that reads it.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ class KpiUnit:
     label: str
 
 
-_LAST_YEAR_NOTE = re.compile(r"\s*\(-\d{4}\)\s*$")
+# Notes after the unit: the last year published, "(-2024)" or "(- 2024)", and the synthetic mark.
+_TRAILING_NOTES = re.compile(r"(\s*\((-\s*\d{4}|SYNTETISK)\))+\s*$")
 _RULES: tuple[tuple[re.Pattern[str], UnitKind], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), kind)
     for pattern, kind in (
@@ -45,7 +46,7 @@ _RULES: tuple[tuple[re.Pattern[str], UnitKind], ...] = tuple(
         (r"^(kr|tkr|mnkr)/inv", UnitKind.COST_PER_INHABITANT),
         (r"^(kr|tkr)/", UnitKind.COST_PER_USER),
         (r"^(kr|tkr|mnkr|mdkr)$", UnitKind.AMOUNT),
-        (r"^antal\s*/\s*[\d\s]+", UnitKind.RATE),
+        (r"^antal(\s+\w+)?\s*/", UnitKind.RATE),  # antal/1000 inv, antal/inv, antal besök/inv
         (r"^antal dagar|dagar$", UnitKind.DAYS),
         (r"^antal", UnitKind.COUNT),
         (r"^index", UnitKind.INDEX),
@@ -65,18 +66,23 @@ _TITLE_RULES: tuple[tuple[re.Pattern[str], UnitKind], ...] = tuple(
         (r"medel|genomsnitt", UnitKind.AVERAGE),
     )
 )
-_CHANGE = re.compile(r"förändring", re.IGNORECASE)
+# A percentage that says so is signed: a change, or a deviation from an expected value.
+_CHANGE = re.compile(r"förändring|avvikelse", re.IGNORECASE)
+# "Inskrivna barn per årsarbetare, antal" counts nothing: it is a ratio.
+_RATIO = re.compile(r"\bper\b", re.IGNORECASE)
 
 
 def kpi_unit(title: str) -> KpiUnit:
     """The unit of a KPI with this title: from its last part, else from the whole title
     ("Företagsklimat Insikt - Totalt, Index, ny definition"); OTHER when none is named."""
-    label = _LAST_YEAR_NOTE.sub("", title.rsplit(",", 1)[-1]).strip() if "," in title else ""
+    label = _TRAILING_NOTES.sub("", title.rsplit(",", 1)[-1]).strip() if "," in title else ""
     for text, rules in ((label, _RULES), (title, _TITLE_RULES)):
         for pattern, kind in rules:
             found = pattern.search(text) if text else None
             if found:
                 if kind is UnitKind.SHARE and _CHANGE.search(title):
                     kind = UnitKind.CHANGE
+                elif kind is UnitKind.COUNT and _RATIO.search(title):
+                    kind = UnitKind.AVERAGE
                 return KpiUnit(kind, label if text is label else found.group(0).lower())
     return KpiUnit(UnitKind.OTHER, label)

@@ -307,6 +307,29 @@ def test_forecasts_manual_then_trend_then_none() -> None:
     assert report == [(2022, "outcome")]  # a year with an outcome shows the outcome
 
 
+def test_a_trend_forecast_has_the_decimals_of_its_values() -> None:
+    con = build(
+        [
+            Case("one-decimal", 10.9, others=(10, 10, 10, 10), history={2020: 10.1, 2021: 10.4}),
+            Case("integers", 15.0, others=(15, 15, 15, 15), history={2020: 10.0, 2021: 12.0}),
+            Case("three-decimals", 10.789, others=(10, 10, 10, 10),
+                 history={2020: 10.123, 2021: 10.456}),
+        ]
+    )  # fmt: skip
+    # 10.1, 10.4, 10.9 extrapolate to 11.2666...: stored as 11.3.
+    one_decimal = status(con, "one-decimal", "forecast", 2023)
+    assert one_decimal["value_basis"] == "trendprognos"
+    assert one_decimal["value"] == 11.3
+    # 10, 12, 15 extrapolate to 17.333...: stored as 17.
+    assert status(con, "integers", "forecast", 2023)["value"] == 17.0
+    # More decimals than 2 are not kept: 11.122 is stored as 11.12.
+    assert status(con, "three-decimals", "forecast", 2023)["value"] == 11.12
+    stored = con.execute(
+        "select value from mart_indicator_status_row where value_basis = 'trendprognos'"
+    ).fetchall()
+    assert stored and all(round(value, 2) == value for (value,) in stored)
+
+
 def goal_status(con: duckdb.DuckDBPyConnection, goal: str, year: int = YEAR) -> tuple[str, str]:
     row = con.execute(
         "select status, reason from mart_goal_status where goal_id = ? and report_year = ? "

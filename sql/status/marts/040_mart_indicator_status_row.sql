@@ -149,14 +149,28 @@ recent as (
      and o.period between y.period - 5 and y.period - 1 and o.value is not null
     qualify row_number() over (partition by y.indicator_key, y.period order by o.period desc) <= 3
 ),
+-- The decimals of the indicator's values (at most 2, as round(value, d) = value tells): a trend
+-- forecast has no more than the values it is made from.
+value_decimals as (
+    select o.indicator_key,
+           max(case when o.value = round(o.value, 0) then 0
+                    when o.value = round(o.value, 1) then 1 else 2 end) as decimals
+    from observed o
+    semi join forecast_year y on y.indicator_key = o.indicator_key
+    where o.value is not null
+    group by o.indicator_key
+),
 trend as (
-    select indicator_key, forecast_period,
-           case when count(*) >= 2 and max(period) >= forecast_period - 3
-                then regr_intercept(value, period) + regr_slope(value, period) * forecast_period
+    select r.indicator_key, r.forecast_period,
+           -- + 0.0 makes a -0.0 from rounding a small negative number 0.0
+           case when count(*) >= 2 and max(r.period) >= r.forecast_period - 3
+                then round(regr_intercept(r.value, r.period)
+                           + regr_slope(r.value, r.period) * r.forecast_period,
+                           any_value(d.decimals)) + 0.0
            end as trend_value,
-           arg_max(value, period) as latest_value, max(period) as latest_period
-    from recent
-    group by indicator_key, forecast_period
+           arg_max(r.value, r.period) as latest_value, max(r.period) as latest_period
+    from recent r join value_decimals d using (indicator_key)
+    group by r.indicator_key, r.forecast_period
 ),
 -- What was known by a forecast year, as the latest period up to it with a reference (the
 -- forecast is judged against it), with a reference and a quartile position (the quartile
