@@ -22,7 +22,8 @@ def indicator(indicator_id: str, kpi_id: str, ordinal: int, **columns: Any) -> d
     return {
         "kommun_id": KOMMUN, "indicator_id": indicator_id, "goal_id": "G1", "ordinal": ordinal,
         "kpi_id": kpi_id, "gender": "T", "direction": "higher", "reference_kind": "county",
-        "rule": "dorotea", "is_example": False, **columns,
+        "rule": "dorotea", "tolerance_kind": "relative", "tolerance_value": 10.0,
+        "min_reference_count": 1, "is_example": False, **columns,
     }  # fmt: skip
 
 
@@ -33,9 +34,12 @@ def build(
     *,
     cost_quality: Sequence[dict[str, Any]] = (),
     groups: Sequence[tuple[str, str, Sequence[str]]] = (),
+    units: Sequence[tuple[str, str, str]] = (),
+    unit_values: Sequence[tuple[str, str, int, str, float]] = (),
 ) -> duckdb.DuckDBPyConnection:
     """`kpis` are (kpi_id, title, is_divided_by_gender); `values` are (kpi, municipality,
-    period, gender, value); `groups` are (group_id, title, member ids)."""
+    period, gender, value); `groups` are (group_id, title, member ids); `units` are (ou_id,
+    municipality, title) and `unit_values` (kpi, ou_id, period, gender, value)."""
     con = connect()
     apply_schema(con)
     municipalities = [("0000", "Riket", "L"), ("0024", "Region", "L"), (KOMMUN, "K1", "K")]
@@ -60,6 +64,16 @@ def build(
             "first_seen_run_id) "
             "values (?, ?, now(), 'test')",
             [(group_id, member) for member in members],
+        )
+    if units:
+        con.executemany(
+            "insert into core_ou (ou_id, municipality_id, title) values (?, ?, ?)", list(units)
+        )
+    if unit_values:
+        con.executemany(
+            "insert into core_ou_value (kpi_id, ou_id, period, gender, value, count, status) "
+            "values (?, ?, ?, ?, ?, 1, '')",
+            list(unit_values),
         )
     con.execute(
         "insert into goal_definition_file (kommun_id, kommun_name, file_path, file_sha256, "

@@ -1,11 +1,7 @@
 -- What the delårsrapport sheet of a goal workbook shows per indicator of a kommun, for the
 -- forecast year $year: the latest value up to the year (and its period), the county mean for
--- that period, and the trend forecast the status marts make for the year when there is no
--- manual forecast (040_mart_indicator_status_row.sql: a linear extrapolation of the last, at
--- most 3 and at least 2, values of the 5 years before, the latest no more than 3 years back,
--- rounded to the decimals of the indicator's values, at most 2).
--- The trend is computed here from the marts' outcome rows because the marts store the forecast
--- they show (the manual one when there is one), not the trend beside it.
+-- that period, and the trend forecast the status marts make for the year
+-- (mart_indicator_status_row.trend_value; none when the year has an outcome already).
 -- Parameters: $kommun_id, $year. Grain: indicator_id.
 with indicator as (
     select indicator_key, indicator_id, kpi_id, gender, kommun_id
@@ -24,28 +20,12 @@ latest as (
     where period <= $year
     group by indicator_key
 ),
-recent as (
-    select indicator_key, period, value
-    from valued
-    where period between $year - 5 and $year - 1
-    qualify row_number() over (partition by indicator_key order by period desc) <= 3
-),
-value_decimals as (
-    select indicator_key,
-           max(case when value = round(value, 0) then 0
-                    when value = round(value, 1) then 1 else 2 end) as decimals
-    from valued
-    group by indicator_key
-),
+-- The trend the marts make for the year (stored beside a manual forecast too).
 trend as (
-    select r.indicator_key,
-           -- + 0.0 makes a -0.0 from rounding a small negative number 0.0
-           case when count(*) >= 2 and max(r.period) >= $year - 3
-                then round(regr_intercept(r.value, r.period) + regr_slope(r.value, r.period) * $year,
-                           any_value(d.decimals)) + 0.0
-           end as trend_value
-    from recent r join value_decimals d using (indicator_key)
-    group by r.indicator_key
+    select r.indicator_key, r.trend_value
+    from mart_indicator_status_row r
+    semi join indicator i on i.indicator_key = r.indicator_key
+    where r.mode = 'forecast' and r.period = $year
 ),
 final as (
     select i.indicator_id, i.kpi_id, i.gender, l.latest_period, l.latest_value,

@@ -3,7 +3,8 @@
 select r.goal_id, r.indicator_id, r.indicator_title, r.kpi_id, r.period, r.mode, r.value,
        r.is_preliminary, r.value_source_label, gi.local_unit, r.reference_kind,
        r.reference_period, r.reference_value, r.reference_count, r.reference_expected,
-       r.target_value, r.deviation_pct, r.status, r.reason, r.motivation
+       r.target_value, r.deviation_pct, r.status, r.reason, r.motivation, r.rank_position,
+       r.best_quartile_limit, r.worst_quartile_limit
 from mart_indicator_report r
 left join goal_indicator gi
   on gi.kommun_id = r.kommun_id and gi.indicator_id = r.indicator_id

@@ -6,9 +6,14 @@ with final as (
     select
         row_number() over (order by i.kommun_id, i.indicator_id)::integer as indicator_key,
         i.kommun_id, i.indicator_id, i.goal_id,
-        coalesce(i.title, k.title) as indicator_title,
-        i.kpi_id, i.gender, i.direction, i.rule, i.reference_kind,
-        case i.reference_kind
+        -- a unit's indicator is titled with the unit, unless it has a title of its own
+        coalesce(i.title, k.title || coalesce(' – ' || coalesce(ou.title, i.ou_id), ''))
+            as indicator_title,
+        i.kpi_id, i.gender, i.direction, i.rule,
+        -- the quartile rule ranks among all kommuner, whatever reference the indicator names
+        case when i.rule = 'quartile' then 'all_kommuner' else i.reference_kind end
+            as reference_kind,
+        case when i.rule = 'quartile' then 'G2328' else case i.reference_kind
             when 'county' then substr(i.kommun_id, 1, 2)
             when 'riket' then '0000'
             when 'all_kommuner' then 'G2328'
@@ -18,7 +23,7 @@ with final as (
             when 'own_units' then i.kommun_id
             when 'kommuner' then array_to_string(i.reference_kommuner, ',')
             when 'own_trend' then i.kommun_id
-        end as reference_id,
+        end end as reference_id,
         case when i.reference_kind in ('group', 'similar') then rg.title end as reference_title,
         i.reference_area, i.ou_id, ou.title as ou_title,
         i.reference_kommuner, i.reference_years, i.tolerance_kind, i.tolerance_value,
@@ -47,7 +52,7 @@ comment on column mart_indicator.kpi_id is 'Kolada KPI id; null for a local meas
 comment on column mart_indicator.gender is 'T total, K kvinnor, M män';
 comment on column mart_indicator.direction is 'higher or lower is better, or neutral';
 comment on column mart_indicator.rule is 'dorotea, target_only, trend, quartile or monitor';
-comment on column mart_indicator.reference_kind is 'county, riket, all_kommuner, group, kommuner, own_trend, similar, kommun or own_units';
+comment on column mart_indicator.reference_kind is 'county, riket, all_kommuner, group, kommuner, own_trend, similar, kommun or own_units; all_kommuner for the quartile rule, which ranks among all kommuner';
 comment on column mart_indicator.reference_id is 'County code, 0000, group id (for similar: the group found for the kommun and area), the listed kommuner, or the kommun itself (own_trend, and for a unit kommun and own_units)';
 comment on column mart_indicator.reference_title is 'The Kolada group''s title, for reference_kind group and similar, e.g. Liknande kommuner grundskola, Dorotea, 2024: how the group was chosen';
 comment on column mart_indicator.reference_area is 'The area of a similar reference as the goal file names it';

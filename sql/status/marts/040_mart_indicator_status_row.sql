@@ -14,12 +14,29 @@ with indicator as (
     select indicator_key, kommun_id, indicator_id, kpi_id, gender, direction, rule,
         reference_kind, reference_id, reference_kommuner, reference_years, tolerance_kind,
         tolerance_value, min_reference_count, trend_threshold_pct, mandate_first_year,
-        mandate_last_year, kpi_removed, publ_period, prel_publication_date, publication_date
+        mandate_last_year, kpi_removed, publ_period, prel_publication_date, publication_date,
+        ou_id
     from mart_indicator
 ),
 kpi_period as (
     select kpi_id, period, bool_or(value is not null) as has_value
     from core_kpi_value group by kpi_id, period
+),
+-- The periods an organisational unit has values in, for the indicators that follow one.
+unit_period as (
+    select v.kpi_id, v.ou_id, v.period
+    from core_ou_value v
+    semi join indicator i on i.kpi_id = v.kpi_id and i.ou_id = v.ou_id
+    group by all
+),
+-- The periods the kommun's (or the unit's) values come from.
+source_period as (
+    select i.indicator_key, p.period
+    from indicator i join kpi_period p using (kpi_id)
+    where i.ou_id is null
+    union all
+    select i.indicator_key, u.period
+    from indicator i join unit_period u on u.kpi_id = i.kpi_id and u.ou_id = i.ou_id
 ),
 local_value as (
     select i.indicator_key, l.period, l.value
@@ -36,13 +53,17 @@ indicator_year as (
     union all
     select indicator_key, null, period from local_value
 ),
--- Those that the KPI has no values for.
+-- Those that the KPI (or the unit) has no values for.
 extra_period as (
     select distinct indicator_key, kpi_id, period
     from indicator_year e
-    where not exists (select 1 from kpi_period p where p.kpi_id = e.kpi_id and p.period = e.period)
+    where not exists (
+        select 1 from source_period p
+        where p.indicator_key = e.indicator_key and p.period = e.period
+    )
 ),
--- The kommun's own value (Kolada's, or the kommun's for a local measure) in every period.
+-- The kommun's own value (Kolada's, or the kommun's for a local measure), or the unit's, in
+-- every period.
 observed as materialized (
     select i.indicator_key, p.period, v.value
     from indicator i
@@ -50,6 +71,14 @@ observed as materialized (
     left join core_kpi_value v
       on v.kpi_id = i.kpi_id and v.municipality_id = i.kommun_id and v.gender = i.gender
      and v.period = p.period
+    where i.ou_id is null
+    union all
+    select i.indicator_key, u.period, v.value
+    from indicator i
+    join unit_period u on u.kpi_id = i.kpi_id and u.ou_id = i.ou_id
+    left join core_ou_value v
+      on v.kpi_id = i.kpi_id and v.ou_id = i.ou_id and v.gender = i.gender
+     and v.period = u.period
     union all
     select e.indicator_key, e.period, l.value
     from extra_period e left join local_value l using (indicator_key, period)
@@ -80,16 +109,58 @@ listed_mean as (
       on v.kpi_id = l.kpi_id and v.gender = l.gender and v.municipality_id = l.member_id
     group by l.indicator_key, v.period
 ),
+-- A unit's references: its kommun's own value, or the mean of the kommun's units with a
+-- value (of those that have the KPI in any period).
+kommun_of_unit as (
+    select i.indicator_key, v.period, v.value as reference_value,
+           (v.value is not null)::integer as reference_count, 1 as reference_expected
+    from indicator i
+    join core_kpi_value v
+      on v.kpi_id = i.kpi_id and v.municipality_id = i.kommun_id and v.gender = i.gender
+    where i.reference_kind = 'kommun'
+),
+unit_of_kommun as (
+    select i.indicator_key, v.ou_id, v.period, v.value
+    from indicator i
+    join core_ou u on u.municipality_id = i.kommun_id
+    join core_ou_value v on v.kpi_id = i.kpi_id and v.ou_id = u.ou_id and v.gender = i.gender
+    where i.reference_kind = 'own_units'
+),
+own_units_mean as (
+    select indicator_key, period, avg(value) as reference_value,
+           count(value) as reference_count,
+           any_value(units) as reference_expected
+    from (
+        select *, count(distinct ou_id) over (partition by indicator_key) as units
+        from unit_of_kommun
+    )
+    group by indicator_key, period
+),
+-- The references computed per indicator rather than per reference (mart_reference_value).
+indicator_reference as (
+    select * from listed_mean
+    union all
+    select * from kommun_of_unit
+    union all
+    select * from own_units_mean
+),
+-- The quartile rule's basis among all kommuner with a value: the kommun's place (1 the
+-- best) and the limits of the best and the worst quartile (quantile_cont, as a spreadsheet's
+-- QUARTILE.INC), both for each direction.
 ranked as (
-    select v.kpi_id, v.gender, v.period, v.municipality_id,
-           percent_rank() over (partition by v.kpi_id, v.gender, v.period order by v.value)
-               as rank_ascending,
-           count(*) over (partition by v.kpi_id, v.gender, v.period) as ranked_count
+    select v.kpi_id, v.gender, v.period, v.municipality_id, v.value,
+           rank() over w_high as rank_high, rank() over w_low as rank_low,
+           count(*) over w as ranked_count,
+           quantile_cont(v.value, 0.25) over w as lower_quartile,
+           quantile_cont(v.value, 0.75) over w as upper_quartile
     from core_kpi_value v
     semi join indicator i on i.kpi_id = v.kpi_id and i.gender = v.gender and i.rule = 'quartile'
     semi join core_municipality m
       on m.municipality_id = v.municipality_id and m.municipality_type = 'K'
     where v.value is not null
+    window w as (partition by v.kpi_id, v.gender, v.period),
+           w_high as (partition by v.kpi_id, v.gender, v.period order by v.value desc),
+           w_low as (partition by v.kpi_id, v.gender, v.period order by v.value)
 ),
 target as (
     select i.indicator_key, t.period, t.target_value
@@ -100,25 +171,38 @@ outcome as materialized (
         o.period between i.mandate_first_year and i.mandate_last_year as in_mandate,
         coalesce(case when i.reference_kind = 'own_trend' then o.period - i.reference_years end,
                  o.period) as reference_period,
-        case i.reference_kind when 'kommuner' then lm.reference_value
-             when 'own_trend' then ot.value else r.reference_value end as reference_value,
-        case i.reference_kind when 'kommuner' then lm.reference_count
-             when 'own_trend' then (ot.value is not null)::integer
+        -- A quartile status is judged by the kommun's place among all kommuner, never by a
+        -- mean: its reference columns hold the ranked kommuner.
+        case when i.rule = 'quartile' then null
+             when i.reference_kind in ('kommuner', 'kommun', 'own_units') then lm.reference_value
+             when i.reference_kind = 'own_trend' then ot.value
+             else r.reference_value end as reference_value,
+        case when i.rule = 'quartile' then q.ranked_count
+             when i.reference_kind in ('kommuner', 'kommun', 'own_units') then lm.reference_count
+             when i.reference_kind = 'own_trend' then (ot.value is not null)::integer
              else r.reference_count end as reference_count,
-        case i.reference_kind when 'kommuner' then lm.reference_expected
-             when 'own_trend' then 1 else r.reference_expected end as reference_expected,
+        case when i.rule = 'quartile' then k.kommun_count
+             when i.reference_kind in ('kommuner', 'kommun', 'own_units')
+             then lm.reference_expected
+             when i.reference_kind = 'own_trend' then 1
+             else r.reference_expected end as reference_expected,
         t.target_value,
         o.period - coalesce(i.reference_years, 1) as previous_period,
         prev.value as previous_value,
-        case i.direction when 'higher' then q.rank_ascending
-             when 'lower' then 1 - q.rank_ascending end as quartile_position,
-        q.ranked_count
+        case i.direction when 'higher' then q.rank_high
+             when 'lower' then q.rank_low end as rank_position,
+        q.ranked_count,
+        case i.direction when 'higher' then q.upper_quartile
+             when 'lower' then q.lower_quartile end as best_quartile_limit,
+        case i.direction when 'higher' then q.lower_quartile
+             when 'lower' then q.upper_quartile end as worst_quartile_limit
     from observed o
     join indicator i using (indicator_key)
     left join mart_reference_value r
       on r.reference_kind = i.reference_kind and r.reference_id = i.reference_id
      and r.kpi_id = i.kpi_id and r.gender = i.gender and r.period = o.period
-    left join listed_mean lm on lm.indicator_key = o.indicator_key and lm.period = o.period
+    left join indicator_reference lm
+      on lm.indicator_key = o.indicator_key and lm.period = o.period
     left join own_trend_value ot
       on ot.indicator_key = o.indicator_key and ot.period = o.period - i.reference_years
     left join trend_rule_value prev
@@ -128,6 +212,8 @@ outcome as materialized (
     left join ranked q
       on q.kpi_id = i.kpi_id and q.gender = i.gender and q.period = o.period
      and q.municipality_id = i.kommun_id
+    cross join (select count(*) as kommun_count from core_municipality
+                where municipality_type = 'K') k
 ),
 manual_forecast as (
     select i.indicator_key, f.period, f.forecast_value
@@ -180,8 +266,7 @@ trend as (
 latest_period as (
     select indicator_key,
         max(period) filter (reference_value is not null) as reference_row,
-        max(period) filter (reference_value is not null and quartile_position is not null)
-            as quartile_row,
+        max(period) filter (rank_position is not null) as quartile_row,
         max(period) filter (value is not null) as valued_period
     from outcome
     group by indicator_key
@@ -194,7 +279,7 @@ known_period as (
     union all
     select y.indicator_key, y.period,
         max(o.period) filter (o.reference_value is not null),
-        max(o.period) filter (o.reference_value is not null and o.quartile_position is not null),
+        max(o.period) filter (o.rank_position is not null),
         max(o.period) filter (o.value is not null)
     from forecast_year y
     join latest_period l using (indicator_key)
@@ -223,7 +308,8 @@ fact as (
     select o.indicator_key, 'outcome' as mode, o.period, o.value,
         case when o.value is null then null else 'utfall' end as value_basis,
         o.reference_period, o.reference_value, o.reference_count, o.reference_expected,
-        o.target_value, o.previous_period, o.previous_value, o.quartile_position, o.ranked_count,
+        o.target_value, o.previous_period, o.previous_value, o.rank_position, o.ranked_count,
+        o.best_quartile_limit, o.worst_quartile_limit, null::double as trend_value,
         r.report_years as outcome_report_years,
         -- the forecast report shows the outcome where there is one
         o.in_mandate and o.value is not null as in_forecast_report
@@ -234,8 +320,13 @@ fact as (
         coalesce(y.forecast_value, t.trend_value),
         case when y.forecast_value is not null then 'manuell prognos'
              when t.trend_value is not null then 'trendprognos' end,
-        r.reference_period, r.reference_value, r.reference_count, r.reference_expected,
-        y.target_value, t.latest_period, t.latest_value, q.quartile_position, q.ranked_count,
+        -- a quartile forecast is judged by the latest known ranking (q), the others by the
+        -- latest known reference (r)
+        coalesce(r.reference_period, q.reference_period), r.reference_value,
+        coalesce(r.reference_count, q.reference_count),
+        coalesce(r.reference_expected, q.reference_expected),
+        y.target_value, t.latest_period, t.latest_value, q.rank_position, q.ranked_count,
+        q.best_quartile_limit, q.worst_quartile_limit, t.trend_value,
         null, y.in_mandate
     from forecast_year y
     left join trend t on t.indicator_key = y.indicator_key and t.forecast_period = y.period
@@ -267,6 +358,15 @@ compared as (
              else round(f.value - f.target_value, 9) = 0 end as target_reached,
         case i.direction when 'higher' then f.reference_value - f.value
              when 'lower' then f.value - f.reference_value end as worse_by,
+        case i.direction when 'higher' then f.value - f.best_quartile_limit
+             when 'lower' then f.best_quartile_limit - f.value end as better_than_best_quartile,
+        case i.direction when 'higher' then f.value - f.worst_quartile_limit
+             when 'lower' then f.worst_quartile_limit - f.value end as better_than_worst_quartile,
+        -- the place is the latest known one: a forecast's is that of the outcome it follows
+        'plats ' || f.rank_position || ' av ' || f.ranked_count || ' kommuner '
+            || f.reference_period as rank_text,
+        replace(printf('%.1f', f.best_quartile_limit), '.', ',') as best_limit_text,
+        replace(printf('%.1f', f.worst_quartile_limit), '.', ',') as worst_limit_text,
         case when f.previous_value is null or f.previous_value = 0 or f.value is null then null
              when i.direction = 'higher'
              then (f.value - f.previous_value) / abs(f.previous_value) * 100
@@ -308,11 +408,13 @@ judged as (
                 when round(improvement_pct, 9) < -trend_threshold_pct then {'status': 'red', 'reason': 'Försämrat sedan ' || previous_period}
                 else {'status': 'yellow', 'reason': 'Oförändrat sedan ' || previous_period} end
             when rule = 'quartile' then case
-                when quartile_position is null or ranked_count < 4
+                when rank_position is null or ranked_count < 4
                     then {'status': 'grey', 'reason': 'För få kommuner med värde för en kvartilrangordning'}
-                when round(quartile_position, 9) >= 0.75 then {'status': 'green', 'reason': 'Bland de 25 % bästa kommunerna'}
-                when round(quartile_position, 9) <= 0.25 then {'status': 'red', 'reason': 'Bland de 25 % sämsta kommunerna'}
-                else {'status': 'yellow', 'reason': 'Mellan bästa och sämsta kvartilen'} end
+                when round(better_than_best_quartile, 9) >= 0
+                    then {'status': 'green', 'reason': 'Bland de 25 % bästa kommunerna (' || rank_text || '; gränsen ' || best_limit_text || ')'}
+                when round(better_than_worst_quartile, 9) <= 0
+                    then {'status': 'red', 'reason': 'Bland de 25 % sämsta kommunerna (' || rank_text || '; gränsen ' || worst_limit_text || ')'}
+                else {'status': 'yellow', 'reason': 'Mellan bästa och sämsta kvartilen (' || rank_text || '; gränserna ' || worst_limit_text || ' och ' || best_limit_text || ')'} end
             -- dorotea
             when target_reached then {'status': 'green', 'reason': 'Målvärdet är nått'}
             when direction = 'neutral' then {'status': 'grey', 'reason': 'Neutral riktning: bedöms bara mot målvärde'}
@@ -341,7 +443,9 @@ final as (
         verdict.status::enum('green', 'yellow', 'red', 'grey') as status,
         case when is_preliminary then verdict.reason || ' (preliminärt värde)'
              else verdict.reason end as reason,
-        outcome_report_years, in_forecast_report
+        outcome_report_years, in_forecast_report,
+        rank_position::bigint as rank_position, best_quartile_limit, worst_quartile_limit,
+        trend_value
     from judged
 )
 select * from final;
@@ -354,10 +458,14 @@ comment on column mart_indicator_status_row.value is 'The kommun''s value (Käll
 comment on column mart_indicator_status_row.value_basis is 'utfall, manuell prognos or trendprognos';
 comment on column mart_indicator_status_row.is_preliminary is 'The value is preliminary in Kolada (before the final publication date)';
 comment on column mart_indicator_status_row.reference_period is 'The period of the reference value';
-comment on column mart_indicator_status_row.reference_value is 'The reference value (mart_reference_value)';
-comment on column mart_indicator_status_row.reference_count is 'How many kommuner contributed to the reference value';
-comment on column mart_indicator_status_row.reference_expected is 'How many kommuner the reference has';
+comment on column mart_indicator_status_row.reference_value is 'The reference value (mart_reference_value, or for kommuner, kommun and own_units computed here); null for the quartile rule, which is judged by the place, not a mean';
+comment on column mart_indicator_status_row.reference_count is 'How many kommuner contributed to the reference value (quartile rule: how many were ranked)';
+comment on column mart_indicator_status_row.reference_expected is 'How many kommuner the reference has (quartile rule: all kommuner)';
 comment on column mart_indicator_status_row.target_value is 'The målvärde for the period, if any';
+comment on column mart_indicator_status_row.rank_position is 'For the quartile rule: the kommun''s place among all kommuner with a value, 1 the best (a forecast: the latest known place)';
+comment on column mart_indicator_status_row.best_quartile_limit is 'For the quartile rule: the value at or beyond which a kommun is among the best 25 % (quantile_cont 0.75, or 0.25 when lower is better)';
+comment on column mart_indicator_status_row.worst_quartile_limit is 'For the quartile rule: the value at or beyond which a kommun is among the worst 25 %';
+comment on column mart_indicator_status_row.trend_value is 'For a forecast: the linear trend of the latest values, also where a manual forecast is used instead';
 comment on column mart_indicator_status_row.status is 'green, yellow, red or grey';
 comment on column mart_indicator_status_row.reason is 'Why this status, in Swedish; grey always has one';
 comment on column mart_indicator_status_row.outcome_report_years is 'The years whose outcome report (mart_indicator_report) shows this row: its own year if in the mandate and it has a value, and the following mandate years without one; else null';

@@ -19,6 +19,7 @@ with final as (
              then (s.value - s.reference_value) / abs(s.reference_value) * 100
         end as deviation_pct,
         s.status::varchar as status, s.reason,
+        s.rank_position, s.best_quartile_limit, s.worst_quartile_limit, s.trend_value,
         case when s.status = 'grey' then i.motivation end as motivation,
         i.source_label
     from mart_indicator_status_row s
@@ -54,5 +55,9 @@ comment on column mart_indicator_status.rule is 'dorotea, target_only, trend, qu
 comment on column mart_indicator_status.deviation_pct is '(value - reference) / |reference| * 100; null when the reference is missing or 0';
 comment on column mart_indicator_status.status is 'green, yellow, red or grey';
 comment on column mart_indicator_status.reason is 'Why this status, in Swedish; grey always has one';
+comment on column mart_indicator_status.rank_position is 'For the quartile rule: the kommun''s place among all kommuner with a value, 1 the best';
+comment on column mart_indicator_status.best_quartile_limit is 'For the quartile rule: the limit of the best 25 % among all kommuner';
+comment on column mart_indicator_status.worst_quartile_limit is 'For the quartile rule: the limit of the worst 25 % among all kommuner';
+comment on column mart_indicator_status.trend_value is 'For a forecast: the linear trend of the latest values, also where a manual forecast is used instead';
 comment on column mart_indicator_status.motivation is 'The motivation text from the goal definitions, shown with a grey status';
 comment on column mart_indicator_status.source_label is 'Statuses are computed: Egen bearbetning av data från Kolada (never Källa: Kolada)';

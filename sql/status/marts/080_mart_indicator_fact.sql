@@ -8,7 +8,8 @@
 create or replace table mart_indicator_fact as
 with indicator as (
     select indicator_key, kommun_id, indicator_id, kpi_id, gender, direction
-    from mart_indicator where kpi_id is not null and not kpi_removed
+    -- a unit's indicator has the unit's values, which are not ranked among kommuner
+    from mart_indicator where kpi_id is not null and not kpi_removed and ou_id is null
 ),
 kpi_gender as (select distinct kpi_id, gender from indicator),
 kommun as (

@@ -95,6 +95,9 @@ class IndicatorRow:
     status: str | None
     reason: str | None
     motivation: str | None
+    rank_position: int | None  # the quartile rule's basis: the place among all kommuner
+    best_quartile_limit: float | None
+    worst_quartile_limit: float | None
 
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:

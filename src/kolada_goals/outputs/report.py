@@ -290,9 +290,22 @@ def _period_text(row: IndicatorRow, report_mode: str) -> str:
     return f"{period} ({', '.join(notes)})" if notes else period
 
 
+def _reference_value_text(row: IndicatorRow) -> str:
+    """The reference value; for the quartile rule the limits of the worst and the best
+    quartile it was judged by."""
+    if row.best_quartile_limit is not None and row.worst_quartile_limit is not None:
+        return (
+            f"{format_number(row.worst_quartile_limit)} / {format_number(row.best_quartile_limit)}"
+        )
+    return format_number(row.reference_value)
+
+
 def _reference_note(row: IndicatorRow) -> str | None:
     """Where the reference value comes from when that is not plain: another period, or fewer
     kommuner than the reference has."""
+    if row.rank_position is not None:
+        # the quartile rule: the limits of the sämsta and bästa quartile, and the place
+        return f"kvartilgränser sämst / bäst; plats {row.rank_position} av {row.reference_count}"
     if row.reference_value is None:
         return None
     parts = []
@@ -339,7 +352,7 @@ def _report_indicator(row: IndicatorRow, data: _ReportData) -> ReportIndicator:
         value=value,
         value_source=row.value_source_label if row.value is not None else None,
         target=format_number(row.target_value),
-        reference_value=format_number(row.reference_value),
+        reference_value=_reference_value_text(row),
         reference_kind=reference_label(row.reference_kind),
         reference_note=_reference_note(row),
         deviation=format_number(row.deviation_pct, signed=True),
