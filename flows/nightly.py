@@ -80,6 +80,17 @@ async def load_values(
     )
 
 
+@task(name="load-unit-values", cache_policy=NO_CACHE)
+async def load_unit_values(
+    client: KoladaClient, con: duckdb.DuckDBPyConnection, run_id: str, options: RunOptions
+) -> int:
+    """The values of the organisational units the goal definitions follow."""
+    result = await pipeline.load_unit_values(
+        client, con, run_id, options.years, options.accept_drops
+    )
+    return result.values
+
+
 @task(name="build-marts", cache_policy=NO_CACHE)
 def marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return build_marts(con)
@@ -200,6 +211,7 @@ async def _run_once(options: RunOptions) -> dict[str, Any]:
                 metadata = await refresh_metadata(client, con, run_id, options)
                 load_goals(con, run_id, options)
                 summary = await load_values(client, con, run_id, options)
+                await load_unit_values(client, con, run_id, options)
                 marts(con)
                 data_tests(con)
                 raw.prune_raw(con, options.raw_retention_days)

@@ -39,6 +39,10 @@ def is_municipality_group_id(value: str) -> bool:
     return MUNICIPALITY_GROUP_ID.fullmatch(value) is not None
 
 
+def is_ou_id(value: str) -> bool:
+    return OU_ID.fullmatch(value) is not None
+
+
 def is_region_id(value: str) -> bool:
     """Riket (0000) and the 21 regions (00XX) are not kommuner."""
     return is_municipality_id(value) and value.startswith("00")

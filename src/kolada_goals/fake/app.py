@@ -251,11 +251,18 @@ async def _streamed(request: Request, body: bytes, fault: Fault) -> AsyncIterato
 
 
 def _oudata(state: FakeState, segments: list[str]) -> list[Record]:
-    """OU values are not part of the fake's data: valid routes answer empty."""
+    """Unit values: those of a synthetic dataset; a dataset of real samples has none, and
+    its valid routes answer empty."""
     if len(segments) % 2 or len(segments) < 4:
         raise ApiError(404, "oudata routes need two of kpi, ou and year")
+    parts: dict[str, str] = {}
     for name, value in zip(segments[::2], segments[1::2], strict=True):
-        if name not in ("kpi", "ou", "year"):
+        if name not in ("kpi", "ou", "year") or name in parts:
             raise ApiError(404, f"unknown oudata segment {name!r}")
         _ids(value, name)
-    return []
+        parts[name] = value
+    dataset = state.dataset
+    kpis = _ids(parts["kpi"], "kpi") if "kpi" in parts else [k["id"] for k in dataset.kpis]
+    ous = _ids(parts["ou"], "ou") if "ou" in parts else [str(ou["id"]) for ou in dataset.ous]
+    years = _years(parts["year"]) if "year" in parts else list(dataset.years)
+    return dataset.unit_answer(kpis, ous, years)

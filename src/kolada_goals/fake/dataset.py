@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import zlib
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol, overload, runtime_checkable
 
 from kolada_goals.ids import GENDERS, MUNICIPALITY_GROUP_ID
+from kolada_goals.units import UnitKind, kpi_unit
 
 # Values from the base data count as published long before any from_date a client sends.
 BASE_PUBLISHED = date(2000, 1, 1)
@@ -168,6 +170,37 @@ class FakeDataset:
         if not entries:
             return None
         return {"kpi": kpi_id, "municipality": place_id, "period": period, "values": entries}
+
+    def unit_answer(
+        self, kpi_ids: Sequence[str], ou_ids: Sequence[str], years: Sequence[int]
+    ) -> list[Record]:
+        """oudata records, ordered by (kpi, ou, period). Only a synthetic dataset has unit
+        values: a unit's value is its kommun's, moved by up to 10 % by a hash of the unit and
+        KPI (shares kept within 100). Real samples have no unit values: they answer none."""
+        if not self.synthetic:
+            return []
+        kommun_of = {str(ou["id"]): str(ou["municipality"]) for ou in self.ous}
+        shares = {
+            str(k["id"]) for k in self.kpis if kpi_unit(str(k["title"])).kind is UnitKind.SHARE
+        }
+        records = []
+        for kpi_id, ou_id, period in itertools.product(kpi_ids, ou_ids, years):
+            kommun = kommun_of.get(ou_id)
+            base = self.values.lookup(kpi_id, kommun, period) if kommun else None
+            if not base:
+                continue
+            factor = 0.9 + 0.2 * zlib.crc32(f"{ou_id}:{kpi_id}".encode()) / 2**32
+            entries = []
+            for gender, value in base.items():
+                if value is not None:
+                    value = round(value * factor, 1)
+                    value = min(value, 100.0) if kpi_id in shares else value
+                entries.append(
+                    {"gender": gender, "count": 1, "status": "", "value": value,
+                     "isdeleted": False}
+                )  # fmt: skip
+            records.append({"kpi": kpi_id, "ou": ou_id, "period": period, "values": entries})
+        return records
 
     def answer(
         self, kpi_ids: Sequence[str], place_ids: Sequence[str], years: Sequence[int]

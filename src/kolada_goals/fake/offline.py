@@ -27,6 +27,8 @@ def offline_dataset(goals_directory: Path, extra_kpi_ids: Sequence[str] = ()) ->
         extra_kpi_ids=sorted({*extra_kpi_ids, *named.kpi_ids}),
         extra_kommun_ids=sorted(named.kommun_ids),
         extra_group_ids=sorted(named.group_ids),
+        extra_similar_areas=sorted(named.similar_areas),
+        extra_units=sorted(named.units),
     )
 
 

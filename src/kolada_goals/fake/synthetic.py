@@ -718,6 +718,7 @@ KNOWN_KPIS: dict[str, tuple[str, float]] = {
     "N11810": ("andel (%)", 40.0),
     "N15001": ("förändring, procent", 0.0),
     "N15027": ("kr/elev", 125000.0),
+    "N15419": ("andel (%)", 75.0),
     "N15428": ("andel (%)", 85.0),
     "N15507": ("medelvärde", 225.0),
     "N15613": ("andel (%)", 88.0),
@@ -739,7 +740,7 @@ KNOWN_KPIS: dict[str, tuple[str, float]] = {
     "U07453": ("index", 73.0),
     "U07491": ("andel (%)", 85.0),
     "U07514": ("andel (%)", 30.0),
-    "U21340": ("ja=1, nej=0)", 0.6),
+    "U21340": ("ja=1 nej=0", 0.6),
     "U21467": ("andel (%)", 50.0),
     "U21468": ("andel (%)", 85.0),
     "U21475": ("andel (%)", 70.0),
@@ -774,11 +775,17 @@ INVENTED_UNITS = (
 )
 
 
+SIMILAR_GROUP_YEAR = 2024
+SIMILAR_GROUP_SIZE = 7  # as Kolada's similar-kommuner groups have
+SIBLING_UNITS = 2  # units invented beside each unit a goal file names, for own_units
+
+
 def synthetic_metadata(
     kpi_count: int = 40,
     extra_kpi_ids: Sequence[str] = (),
     extra_kommun_ids: Sequence[str] = (),
     extra_group_ids: Sequence[str] = (),
+    extra_similar_areas: Sequence[tuple[str, str]] = (),
 ) -> tuple[list[Record], list[Record], list[Record]]:
     """(kpis, municipalities, groups): an invented catalogue, marked synthetic. Extra ids
     (e.g. those named by goal definitions) are added with their units when KNOWN_KPIS has
@@ -821,6 +828,7 @@ def synthetic_metadata(
                 "members": all_kommuner[number % 7 :: 29],
             }
         )
+    groups += _similar_groups(extra_similar_areas, municipalities, all_kommuner)
     kpi_ids = [f"N{90000 + i:05d}" for i in range(kpi_count)]
     kpis = [
         synthetic_kpi(kpi_id, gendered=i % 3 == 0, unit=INVENTED_UNITS[i % len(INVENTED_UNITS)])
@@ -829,6 +837,46 @@ def synthetic_metadata(
     # KPIs named elsewhere (goal definitions) are divided by gender, so that any gender works.
     kpis += [synthetic_kpi(k, gendered=True) for k in sorted(set(extra_kpi_ids) - set(kpi_ids))]
     return kpis, municipalities, groups
+
+
+def _similar_groups(
+    kommun_areas: Sequence[tuple[str, str]],
+    municipalities: Sequence[Record],
+    all_kommuner: Sequence[dict[str, str]],
+) -> list[Record]:
+    """A "Liknande kommuner <area>, <kommun>, <year>" group for each (kommun, area), titled as
+    Kolada titles them so that a similar reference finds it, with kommuner of other counties
+    picked by a hash of the pair."""
+    titles = {str(m["id"]): str(m["title"]) for m in municipalities}
+    groups: list[Record] = []
+    for number, (kommun_id, area) in enumerate(sorted(set(kommun_areas))):
+        if kommun_id not in titles:
+            continue
+        others = [m for m in all_kommuner if m["member_id"][:2] != kommun_id[:2]]
+        start = zlib.crc32(f"{kommun_id}:{area}".encode()) % len(others)
+        step = len(others) // SIMILAR_GROUP_SIZE
+        members = [others[(start + i * step) % len(others)] for i in range(SIMILAR_GROUP_SIZE)]
+        separator = "," if area.casefold() == "övergripande" else ""
+        groups.append({
+            "id": f"G{700000 + number}",
+            "title": f"Liknande kommuner{separator} {area}, {titles[kommun_id]}, "
+            f"{SIMILAR_GROUP_YEAR}",
+            "members": members,
+        })  # fmt: skip
+    return groups
+
+
+def synthetic_units(kommun_units: Sequence[tuple[str, str]]) -> list[Record]:
+    """The units goal files name, each with SIBLING_UNITS more units of its kommun."""
+    units: dict[str, Record] = {}
+    for kommun_id, ou_id in sorted(set(kommun_units)):
+        units[ou_id] = {"id": ou_id, "municipality": kommun_id,
+                        "title": f"Enhet {ou_id} ({SYNTHETIC_MARK})"}  # fmt: skip
+        for number in range(1, SIBLING_UNITS + 1):
+            sibling = f"{ou_id[:4]}9{kommun_id}{number}"
+            units.setdefault(sibling, {"id": sibling, "municipality": kommun_id,
+                                       "title": f"Enhet {sibling} ({SYNTHETIC_MARK})"})  # fmt: skip
+    return list(units.values())
 
 
 def synthetic_kpi(kpi_id: str, gendered: bool, unit: tuple[str, str] | None = None) -> Record:
@@ -865,6 +913,8 @@ def synthetic_dataset(
     extra_kpi_ids: Sequence[str] = (),
     extra_kommun_ids: Sequence[str] = (),
     extra_group_ids: Sequence[str] = (),
+    extra_similar_areas: Sequence[tuple[str, str]] = (),
+    extra_units: Sequence[tuple[str, str]] = (),
 ) -> FakeDataset:
     """Synthetic values for the given metadata (e.g. the real catalogue), or for an
     invented catalogue when none is given."""
@@ -872,6 +922,7 @@ def synthetic_dataset(
         extra_kpi_ids=extra_kpi_ids,
         extra_kommun_ids=extra_kommun_ids,
         extra_group_ids=extra_group_ids,
+        extra_similar_areas=extra_similar_areas,
     )
     kpi_list: list[Any] = list(kpis) if kpis is not None else invented_kpis
     place_list: list[Any] = list(municipalities) if municipalities is not None else invented_places
@@ -883,6 +934,7 @@ def synthetic_dataset(
         ),
         values=SyntheticValues(kpi_list, place_list),
         kpi_groups=list(kpi_groups or []),
+        ous=synthetic_units(extra_units),
         years=tuple(years),
         synthetic=True,
     )

@@ -6,7 +6,7 @@ kolada_goals.goals.validate.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -203,7 +203,16 @@ class CostQuality(Strict):
     )  # fmt: skip
 
 
+def _one_pair_or_a_list(schema: dict[str, Any]) -> None:
+    """The schema of cost_quality as files may write it: one pair, or a list of them."""
+    pairs = schema["properties"]["cost_quality"]
+    listed = {key: pairs.pop(key) for key in ("type", "items")}
+    pairs["anyOf"] = [listed["items"], listed]
+
+
 class Goal(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_one_pair_or_a_list)
+
     id: Identifier
     title: str = Field(min_length=1)
     level: str | None = None

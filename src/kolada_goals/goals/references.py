@@ -15,7 +15,7 @@ from kolada_goals.goals.source import (
     load_yaml_with_lines,
     read_bounded_bytes,
 )
-from kolada_goals.ids import is_kpi_id, is_municipality_group_id, is_municipality_id
+from kolada_goals.ids import is_kpi_id, is_municipality_group_id, is_municipality_id, is_ou_id
 
 
 @dataclass
@@ -23,12 +23,19 @@ class NamedIds:
     kpi_ids: set[str] = field(default_factory=set)
     kommun_ids: set[str] = field(default_factory=set)
     group_ids: set[str] = field(default_factory=set)
+    similar_areas: set[tuple[str, str]] = field(default_factory=set)  # (kommun id, area)
+    units: set[tuple[str, str]] = field(default_factory=set)  # (kommun id, ou id)
 
 
-def _walk(node: Any, found: NamedIds) -> None:
+def _walk(node: Any, found: NamedIds, kommun: str | None) -> None:
     if isinstance(node, dict):
+        area = node.get("area")
+        if kommun and node.get("kind") == "similar" and isinstance(area, str):
+            found.similar_areas.add((kommun, area))
         for key, value in node.items():
-            if key == "kpi" and isinstance(value, str) and is_kpi_id(value):
+            if key == "ou" and kommun and isinstance(value, str) and is_ou_id(value):
+                found.units.add((kommun, value))
+            elif key == "kpi" and isinstance(value, str) and is_kpi_id(value):
                 found.kpi_ids.add(value)
             elif key == "kommun" and isinstance(value, str) and is_municipality_id(value):
                 found.kommun_ids.add(value)
@@ -39,10 +46,10 @@ def _walk(node: Any, found: NamedIds) -> None:
             elif key == "group" and isinstance(value, str) and is_municipality_group_id(value):
                 found.group_ids.add(value)
             else:
-                _walk(value, found)
+                _walk(value, found, kommun)
     elif isinstance(node, list):
         for item in node:
-            _walk(item, found)
+            _walk(item, found, kommun)
 
 
 def ids_named_in(directory: Path) -> NamedIds:
@@ -54,5 +61,6 @@ def ids_named_in(directory: Path) -> NamedIds:
             document, _ = load_yaml_with_lines(decode_utf8(read_bounded_bytes(path)))
         except (OSError, yaml.YAMLError, GoalFileRefused):
             continue
-        _walk(document, found)
+        kommun = document.get("kommun") if isinstance(document, dict) else None
+        _walk(document, found, kommun if isinstance(kommun, str) else None)
     return found

@@ -35,11 +35,12 @@ from kolada_goals.extract.planner import (
     RequestPlan,
     change_layouts,
     plan_data_requests,
+    plan_ou_data_requests,
 )
 from kolada_goals.load import raw
 from kolada_goals.load.ingest import IngestFailedError, ValueIngestResult, ingest_values
 from kolada_goals.load.metadata import MetadataBatch, load_metadata
-from kolada_goals.load.value_writer import request_id
+from kolada_goals.load.value_writer import ValueRequest, request_id
 from kolada_goals.sql_files import read_sql
 from kolada_goals.warehouse import loading_settings
 
@@ -330,7 +331,7 @@ async def _fetch_and_load(
     client: KoladaClient,
     con: duckdb.DuckDBPyConnection,
     run_id: str,
-    requests: Sequence[DataRequest],
+    requests: Sequence[ValueRequest],
     since: date | None,
     accept_drops: bool,
 ) -> ValueIngestResult:
@@ -393,6 +394,35 @@ async def _load_changes(
     requests = [request for request in plan.requests if request != probe]
     _merge(result, await _ingest(client, con, run_id, plan, requests, since, accept_drops))
     return plan, result
+
+
+async def load_unit_values(
+    client: KoladaClient,
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    years: Sequence[int],
+    accept_drops: bool = False,
+) -> ValueIngestResult:
+    """Load the values of the organisational units the goal definitions follow (and, for an
+    own_units reference, of the kommun's other units), in full: a few hundred values a night.
+    Raises IngestFailedError after loading everything else when some requests failed."""
+    requests = [
+        request
+        for kpi_id, ou_ids in con.execute(read_sql("extract/unit_value_scope.sql")).fetchall()
+        for request in plan_ou_data_requests([kpi_id], ou_ids, years)
+    ]
+    if not requests:
+        return ValueIngestResult()
+    log.info("unit values: %d requests planned", len(requests))
+    result = await _fetch_and_load(client, con, run_id, requests, None, accept_drops)
+    log.info(
+        "unit values: %d answered, %d new, %d revised by Kolada, %d withdrawn, %d requests failed",
+        result.values, result.new_values, result.revised_values, result.withdrawn_values,
+        len(result.failed),
+    )  # fmt: skip
+    if result.failed:
+        raise IngestFailedError(result)
+    return result
 
 
 async def load_values(
