@@ -332,7 +332,7 @@ def test_values_are_labelled_with_their_own_source(written: Written) -> None:
             value = cell_lines(table, number, 1)
             source = row.value_source_label if row.value is not None else None
             assert value[2:] == ([source] if source else []), value
-            if "prognos" in value[1]:  # the period line, e.g. "2025 (prognos)"
+            if "prognos" in value[1] and row.value is not None:  # e.g. "2025 (prognos)"
                 assert value[2:] == ["Egen prognos"]
             found.add(source)
     if written.kommun_id == "2425":  # Dorotea has local measures
@@ -346,10 +346,16 @@ def test_charts_are_images_with_the_html_reports_text_alternatives(written: Writ
     assert descriptions and all(descriptions)
     content = written.content
     expected = [
-        indicator.chart.aria_label
+        label
         for goal in report_goals(content)
-        for indicator in goal.indicators
-        if indicator.chart is not None and not indicator.chart.empty
+        for label in (
+            *(
+                indicator.chart.aria_label
+                for indicator in goal.indicators
+                if indicator.chart is not None and not indicator.chart.empty
+            ),
+            *(scatter.aria_label for scatter in goal.cost_quality),  # under the charts
+        )
     ]
     assert descriptions == expected
     page = render_report(written.con, written.kommun_id, written.mode, written.year)

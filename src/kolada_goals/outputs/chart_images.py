@@ -134,9 +134,10 @@ def scatter_png(chart: CostQualityChart) -> bytes:
     axes.scatter([p.cost for p in peers], [p.quality for p in peers], s=9, color=PEER_COLOUR,
                  marker="o", zorder=2)  # fmt: skip
     axes.scatter([own.cost], [own.quality], s=40, color=KOMMUN_COLOUR, marker="D", zorder=3)
-    axes.annotate(own.member_name, (own.cost, own.quality), xytext=(5, 4),
+    at_right = chart.label_anchor == "end"  # the side of the point with room for the name
+    axes.annotate(own.member_name, (own.cost, own.quality), xytext=(-5 if at_right else 5, 4),
                   textcoords="offset points", fontsize=FONT_SIZE, color=TEXT_COLOUR,
-                  fontweight="bold")  # fmt: skip
+                  fontweight="bold", ha="right" if at_right else "left")  # fmt: skip
     for line in (axes.axvline(chart.cost_mean), axes.axhline(chart.quality_mean)):
         line.set(color=AXIS_COLOUR, linestyle=(0, (4, 3)), linewidth=0.8, zorder=1)
     if chart.quality_lower_is_better:

@@ -80,6 +80,15 @@ class CostQualityChart:
         return next(point for point in self.points if point.is_kommun)
 
     @property
+    def label_anchor(self) -> str:
+        """The kommun's name goes on the side of its point that has room for it."""
+        return "end" if self.kommun.x > (self.plot_left + 2 * self.plot_right) / 3 else "start"
+
+    @property
+    def label_x(self) -> float:
+        return self.kommun.x + (-7 if self.label_anchor == "end" else 7)
+
+    @property
     def quality_text(self) -> str:
         return f"{format_number(self.kommun.quality)} (snitt {format_number(self.quality_mean)})"
 

@@ -78,9 +78,9 @@ CHART_SOURCES = (
     f"Diagram, kommunens värden och riket: {KOLADA_SOURCE}",
     f"Diagram, länets snitt: {OWN_PROCESSING}",
 )
-SCATTER_SOURCE = (
-    f"Kostnad och kvalitet, kommunernas värden: {KOLADA_SOURCE}; "
-    f"medelvärden och kvadranter: {OWN_PROCESSING}"
+SCATTER_SOURCES = (
+    f"Kostnad och kvalitet, kommunernas värden: {KOLADA_SOURCE}",
+    f"Kostnad och kvalitet, medelvärden och kvadranter: {OWN_PROCESSING}",
 )
 LOCAL_VALUES_NOTE = "Lokala mått: kommunens egen uppgift"
 FORECASTS_NOTE = "Prognoser: egen prognos"
@@ -403,7 +403,8 @@ def _add_scatter(document: WordDocument, chart: CostQualityChart) -> None:
     _add_run(note, chart.quadrant_label, bold=True)
     _add_run(note, f" – kvalitet {chart.quality_text}, kostnad {chart.cost_text}.")
     note.paragraph_format.keep_with_next = True
-    _add_source_note(document, SCATTER_SOURCE)
+    for number, line in enumerate(SCATTER_SOURCES, start=1):
+        _add_source_note(document, line, keep_with_next=number < len(SCATTER_SOURCES))
 
 
 def _add_sources(document: WordDocument, value_sources: set[str], today: date) -> None:
