@@ -29,38 +29,36 @@ unit_period as (
     semi join indicator i on i.kpi_id = v.kpi_id and i.ou_id = v.ou_id
     group by all
 ),
--- The periods the kommun's (or the unit's) values come from.
-source_period as (
-    select i.indicator_key, p.period
-    from indicator i join kpi_period p using (kpi_id)
-    where i.ou_id is null
-    union all
-    select i.indicator_key, u.period
-    from indicator i join unit_period u on u.kpi_id = i.kpi_id and u.ou_id = i.ou_id
-),
+
 local_value as (
     select i.indicator_key, l.period, l.value
     from goal_local_value l join indicator i using (kommun_id, indicator_id)
 ),
 -- The mandate, target and local-value years of every indicator.
 indicator_year as (
-    select indicator_key, kpi_id,
+    select indicator_key, kpi_id, ou_id,
            unnest(range(mandate_first_year, mandate_last_year + 1))::integer as period
     from indicator
     union all
-    select i.indicator_key, i.kpi_id, t.period
+    select i.indicator_key, i.kpi_id, i.ou_id, t.period
     from goal_indicator_target t join indicator i using (kommun_id, indicator_id)
     union all
-    select indicator_key, null, period from local_value
+    select indicator_key, null, null, period from local_value
 ),
 -- Those that the KPI (or the unit) has no values for.
 extra_period as (
     select distinct indicator_key, kpi_id, period
     from indicator_year e
-    where not exists (
-        select 1 from source_period p
-        where p.indicator_key = e.indicator_key and p.period = e.period
-    )
+    where e.ou_id is null
+      and not exists (select 1 from kpi_period p where p.kpi_id = e.kpi_id and p.period = e.period)
+    union
+    select indicator_key, kpi_id, period
+    from indicator_year e
+    where e.ou_id is not null
+      and not exists (
+          select 1 from unit_period u
+          where u.kpi_id = e.kpi_id and u.ou_id = e.ou_id and u.period = e.period
+      )
 ),
 -- The kommun's own value (Kolada's, or the kommun's for a local measure), or the unit's, in
 -- every period.
@@ -137,7 +135,7 @@ own_units_mean as (
     group by indicator_key, period
 ),
 -- The references computed per indicator rather than per reference (mart_reference_value).
-indicator_reference as (
+indicator_reference as materialized (
     select * from listed_mean
     union all
     select * from kommun_of_unit
@@ -235,28 +233,19 @@ recent as (
      and o.period between y.period - 5 and y.period - 1 and o.value is not null
     qualify row_number() over (partition by y.indicator_key, y.period order by o.period desc) <= 3
 ),
--- The decimals of the indicator's values (at most 2, as round(value, d) = value tells): a trend
--- forecast has no more than the values it is made from.
-value_decimals as (
-    select o.indicator_key,
-           max(case when o.value = round(o.value, 0) then 0
-                    when o.value = round(o.value, 1) then 1 else 2 end) as decimals
-    from observed o
-    semi join forecast_year y on y.indicator_key = o.indicator_key
-    where o.value is not null
-    group by o.indicator_key
-),
+-- The trend has no more decimals than the values it is made from (at most 2, as
+-- round(value, d) = value tells).
 trend as (
-    select r.indicator_key, r.forecast_period,
+    select indicator_key, forecast_period,
            -- + 0.0 makes a -0.0 from rounding a small negative number 0.0
-           case when count(*) >= 2 and max(r.period) >= r.forecast_period - 3
-                then round(regr_intercept(r.value, r.period)
-                           + regr_slope(r.value, r.period) * r.forecast_period,
-                           any_value(d.decimals)) + 0.0
+           case when count(*) >= 2 and max(period) >= forecast_period - 3
+                then round(regr_intercept(value, period) + regr_slope(value, period) * forecast_period,
+                           max(case when value = round(value, 0) then 0
+                                    when value = round(value, 1) then 1 else 2 end)) + 0.0
            end as trend_value,
-           arg_max(r.value, r.period) as latest_value, max(r.period) as latest_period
-    from recent r join value_decimals d using (indicator_key)
-    group by r.indicator_key, r.forecast_period
+           arg_max(value, period) as latest_value, max(period) as latest_period
+    from recent
+    group by indicator_key, forecast_period
 ),
 -- What was known by a forecast year, as the latest period up to it with a reference (the
 -- forecast is judged against it), with a reference and a quartile position (the quartile

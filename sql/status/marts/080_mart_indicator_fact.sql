@@ -11,7 +11,11 @@ with indicator as (
     -- a unit's indicator has the unit's values, which are not ranked among kommuner
     from mart_indicator where kpi_id is not null and not kpi_removed and ou_id is null
 ),
-kpi_gender as (select distinct kpi_id, gender from indicator),
+-- The ways each KPI is ranked in: an indicator that is better higher ranks the KPI's values
+-- from the highest, one better lower from the lowest (rarely both for one KPI).
+kpi_way as (
+    select distinct kpi_id, gender, direction from indicator
+),
 kommun as (
     select municipality_id, substr(municipality_id, 1, 2) as county_code
     from core_municipality where municipality_type = 'K'
@@ -19,72 +23,68 @@ kommun as (
 kommun_value as (
     select v.kpi_id, v.gender, v.period, v.municipality_id, k.county_code, v.value
     from core_kpi_value v
-    semi join kpi_gender g on g.kpi_id = v.kpi_id and g.gender = v.gender
+    semi join kpi_way w on w.kpi_id = v.kpi_id and w.gender = v.gender
     join kommun k using (municipality_id)
     where v.value is not null
 ),
 ranked as (
-    select kpi_id, gender, period, municipality_id, value,
-        rank() over (partition by kpi_id, gender, period order by value desc) as rank_high,
-        rank() over (partition by kpi_id, gender, period order by value asc) as rank_low,
-        count(*) over (partition by kpi_id, gender, period) as riket_ranked,
-        rank() over (partition by kpi_id, gender, period, county_code order by value desc)
-            as county_rank_high,
-        rank() over (partition by kpi_id, gender, period, county_code order by value asc)
-            as county_rank_low,
-        count(*) over (partition by kpi_id, gender, period, county_code) as county_ranked
-    from kommun_value
+    select w.kpi_id, w.gender, w.direction, v.period, v.municipality_id, v.county_code,
+        rank() over (partition by w.kpi_id, w.gender, w.direction, v.period
+                     order by case w.direction when 'higher' then -v.value else v.value end)
+            as riket_rank,
+        rank() over (partition by w.kpi_id, w.gender, w.direction, v.period, v.county_code
+                     order by case w.direction when 'higher' then -v.value else v.value end)
+            as county_rank
+    from kpi_way w join kommun_value v using (kpi_id, gender)
+    where w.direction in ('higher', 'lower')
 ),
+riket_count as (
+    select kpi_id, gender, period, count(*) as riket_ranked from kommun_value group by all
+),
+county_count as (
+    select kpi_id, gender, period, county_code, count(*) as county_ranked
+    from kommun_value group by all
+),
+-- The kommun's values with those of one and three years before (range frames: exactly that
+-- year, whatever years are missing between).
 own as (
-    select i.indicator_key, r.period, r.value,
-        case i.direction when 'higher' then r.county_rank_high
-             when 'lower' then r.county_rank_low end as county_rank,
-        r.county_ranked,
-        case i.direction when 'higher' then r.rank_high
-             when 'lower' then r.rank_low end as riket_rank,
-        r.riket_ranked
+    select i.indicator_key, v.period, v.value,
+        v.value - max(v.value) over (w range between 1 preceding and 1 preceding) as change_1y,
+        v.value - max(v.value) over (w range between 3 preceding and 3 preceding) as change_3y
     from indicator i
-    join ranked r
-      on r.kpi_id = i.kpi_id and r.gender = i.gender and r.municipality_id = i.kommun_id
-),
-changed as (
-    select o.*, o.value - p1.value as change_1y, o.value - p3.value as change_3y
-    from own o
-    left join own p1 on p1.indicator_key = o.indicator_key and p1.period = o.period - 1
-    left join own p3 on p3.indicator_key = o.indicator_key and p3.period = o.period - 3
+    join kommun_value v
+      on v.kpi_id = i.kpi_id and v.gender = i.gender and v.municipality_id = i.kommun_id
+    window w as (partition by i.indicator_key order by v.period)
 ),
 -- Changes in the better sense: positive is better whichever way the indicator points.
 bettered as (
-    select c.*,
-        case i.direction when 'higher' then c.change_1y when 'lower' then -c.change_1y end
+    select o.*,
+        case i.direction when 'higher' then o.change_1y when 'lower' then -o.change_1y end
             as better_by_1y,
-        case i.direction when 'higher' then c.change_3y when 'lower' then -c.change_3y end
+        case i.direction when 'higher' then o.change_3y when 'lower' then -o.change_3y end
             as better_by_3y
-    from changed c join indicator i using (indicator_key)
+    from own o join indicator i using (indicator_key)
 ),
--- Runs of years that changed the same way (better +1, unchanged 0, worse -1) over
--- consecutive periods: a new run starts where the way or the sequence of years breaks.
+-- Runs of years that changed the same way (better +1, unchanged 0, worse -1): a run starts
+-- where the way changes or a year has no change (no value the year before); its length is
+-- the years since it started.
 step as (
     select *, sign(round(better_by_1y, 9))::integer as way from bettered
 ),
 run_start as (
     select *,
-        case when way is distinct from lag(way) over w
-               or period - 1 is distinct from lag(period) over w
-             then 1 else 0 end as starts_run
+        case when way is distinct from lag(way) over w or way is null then period end
+            as starts_at
     from step
     window w as (partition by indicator_key order by period)
 ),
-run_numbered as (
-    select *, sum(starts_run) over (partition by indicator_key order by period) as run_number
-    from run_start
-),
 streak as (
     select *,
-        case when way is null then null
-             else way * row_number() over (
-                 partition by indicator_key, run_number order by period) end as years_in_row
-    from run_numbered
+        case when way is not null
+             then way * (period - max(starts_at) over (
+                 partition by indicator_key order by period rows unbounded preceding) + 1)
+        end as years_in_row
+    from run_start
 ),
 -- Women's and men's values of the kommun, where Kolada divides the KPI by gender.
 gendered as (
@@ -99,18 +99,26 @@ gendered as (
 ),
 final as (
     select i.kommun_id, i.indicator_id, i.kpi_id, i.gender, i.direction, s.period, s.value,
-        s.county_rank::integer as county_rank, s.county_ranked::integer as county_ranked,
-        s.riket_rank::integer as riket_rank, s.riket_ranked::integer as riket_ranked,
+        r.county_rank::integer as county_rank, cc.county_ranked::integer as county_ranked,
+        r.riket_rank::integer as riket_rank, rc.riket_ranked::integer as riket_ranked,
         s.change_1y, s.change_3y, s.better_by_1y, s.better_by_3y,
         case when i.direction in ('higher', 'lower') then s.years_in_row end::integer
             as better_years_in_row,
         g.value_women, g.value_men, g.value_women - g.value_men as gender_gap,
-        coalesce(r.is_preliminary, false) as is_preliminary
+        coalesce(st.is_preliminary, false) as is_preliminary
     from streak s
     join indicator i using (indicator_key)
+    left join ranked r
+      on r.kpi_id = i.kpi_id and r.gender = i.gender and r.direction = i.direction
+     and r.period = s.period and r.municipality_id = i.kommun_id
+    left join riket_count rc
+      on rc.kpi_id = i.kpi_id and rc.gender = i.gender and rc.period = s.period
+    left join county_count cc
+      on cc.kpi_id = i.kpi_id and cc.gender = i.gender and cc.period = s.period
+     and cc.county_code = substr(i.kommun_id, 1, 2)
     left join gendered g on g.indicator_key = s.indicator_key and g.period = s.period
-    left join mart_indicator_status_row r
-      on r.indicator_key = s.indicator_key and r.mode = 'outcome' and r.period = s.period
+    left join mart_indicator_status_row st
+      on st.indicator_key = s.indicator_key and st.mode = 'outcome' and st.period = s.period
 )
 select * from final;
 
