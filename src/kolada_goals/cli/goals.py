@@ -13,9 +13,9 @@ import duckdb
 import typer
 from rich.text import Text
 
+from kolada_goals.atomic_file import write_file_atomically
 from kolada_goals.errors import KoladaError
 from kolada_goals.extract.client import DEFAULT_BASE_URL, ClientSettings, KoladaClient
-from kolada_goals.goals.atomic_file import write_file_atomically
 from kolada_goals.goals.catalogue import Catalogue
 from kolada_goals.goals.comments import read_comments
 from kolada_goals.goals.model import YEAR_RANGE, GoalFile, json_schema

@@ -9,7 +9,6 @@ every figure computed here (means, deviations, statuses) is labelled as our own 
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +18,7 @@ from pathlib import Path
 import duckdb
 import jinja2
 
+from kolada_goals.atomic_file import write_file_atomically
 from kolada_goals.outputs.analysis_text import IndicatorFacts, fact_sentence, report_facts
 from kolada_goals.outputs.cost_quality import CostQualityChart, report_cost_quality
 from kolada_goals.outputs.goal_tree import GoalNode, goal_tree, walk_goals
@@ -457,12 +457,7 @@ def write_report(
     if out.is_dir():
         out = out / f"maluppfyllelse-{kommun_id}-{mode}-{report_year}.html"
     out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(html, encoding="utf-8")
-        os.replace(temporary, out)
-    finally:
-        temporary.unlink(missing_ok=True)
+    write_file_atomically(out, html.encode("utf-8"), overwrite=True)
     return out
 
 

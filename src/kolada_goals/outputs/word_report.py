@@ -20,7 +20,6 @@ It shows what the HTML report shows, read the same way (report.report_content).
 from __future__ import annotations
 
 import io
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from kolada_goals.atomic_file import write_file_atomically
 from kolada_goals.outputs.chart_images import (
     HEIGHT_CM,
     SCATTER_HEIGHT_CM,
@@ -200,12 +200,9 @@ def write_word_report(
     if out.is_dir():
         out = out / f"maluppfyllelse-{kommun_id}-{mode}-{content.scope.year}.docx"
     out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
-        document.save(str(temporary))
-        os.replace(temporary, out)
-    finally:
-        temporary.unlink(missing_ok=True)
+    data = io.BytesIO()
+    document.save(data)
+    write_file_atomically(out, data.getvalue(), overwrite=True)
     return out
 
 
