@@ -29,7 +29,7 @@ trend as (
 ),
 final as (
     select i.indicator_id, i.kpi_id, i.gender, l.latest_period, l.latest_value,
-           c.reference_value as county_mean, t.trend_value
+           round(c.reference_value, 2) as county_mean, t.trend_value  -- shown, not stored
     from indicator i
     left join latest l using (indicator_key)
     left join trend t using (indicator_key)
