@@ -111,3 +111,14 @@ def test_the_report_shows_the_quartile_limits_and_the_place(
     text = visible_text(html)
     assert "2,2 / 4,8" in text  # 2.25 and 4.75, rounded half to even as the reason does
     assert "kvartilgränser sämst / bäst; plats 1 av 6" in text
+
+
+def test_a_unit_without_values_says_so() -> None:
+    con = tiny_warehouse.build(
+        [(KPI, "Elever, andel (%)", False)],
+        [indicator("skolan", KPI, 0, ou_id=SCHOOL, reference_kind="kommun")],
+        [(KPI, KOMMUN, 2022, "T", 80.0)],
+        units=[(SCHOOL, KOMMUN, "Skolan")],
+    )
+    row = status(con, "skolan")
+    assert (row["status"], row["reason"]) == ("grey", "Inga värden för enheten ännu")

@@ -335,7 +335,7 @@ indicator_state as (
     from indicator i join latest_period l using (indicator_key)
 ),
 compared as (
-    select f.*, i.kpi_id, i.direction, i.rule, i.tolerance_kind, i.tolerance_value,
+    select f.*, i.kpi_id, i.ou_id, i.direction, i.rule, i.tolerance_kind, i.tolerance_value,
         i.tolerance_text, i.min_reference_count, i.trend_threshold_pct, i.kpi_removed,
         i.publ_period, i.publication_date, s.has_any_value, s.kpi_has_values,
         f.mode = 'outcome' and coalesce(i.kpi_id is not null and f.period = i.publ_period
@@ -373,6 +373,7 @@ missing as (
             when kpi_removed then 'KPI:n finns inte längre i Koladas katalog'
             when value is not null then null
             when mode = 'forecast' then 'Prognos kan inte göras: ingen manuell prognos och för få tidigare värden'
+            when not has_any_value and ou_id is not null then 'Inga värden för enheten ännu'
             when not has_any_value and kpi_has_values then 'Inga värden för kommunen ännu'
             when not has_any_value then 'Nytt mått: inga värden ännu'
             when kpi_id is not null and period > coalesce(publ_period, year(current_date) - 1)
