@@ -60,53 +60,6 @@ extra_period as (
           where u.kpi_id = e.kpi_id and u.ou_id = e.ou_id and u.period = e.period
       )
 ),
--- The kommun's own value (Kolada's, or the kommun's for a local measure), or the unit's, in
--- every period.
-observed as materialized (
-    select i.indicator_key, p.period, v.value
-    from indicator i
-    join kpi_period p using (kpi_id)
-    left join core_kpi_value v
-      on v.kpi_id = i.kpi_id and v.municipality_id = i.kommun_id and v.gender = i.gender
-     and v.period = p.period
-    where i.ou_id is null
-    union all
-    select i.indicator_key, u.period, v.value
-    from indicator i
-    join unit_period u on u.kpi_id = i.kpi_id and u.ou_id = i.ou_id
-    left join core_ou_value v
-      on v.kpi_id = i.kpi_id and v.ou_id = i.ou_id and v.gender = i.gender
-     and v.period = u.period
-    union all
-    select e.indicator_key, e.period, l.value
-    from extra_period e left join local_value l using (indicator_key, period)
-),
--- Earlier values are looked up only where they count: the trend rule, an own_trend reference.
-trend_rule_value as (
-    select o.indicator_key, o.period, o.value
-    from observed o semi join indicator i on i.indicator_key = o.indicator_key and i.rule = 'trend'
-),
-own_trend_value as (
-    select o.indicator_key, o.period, o.value
-    from observed o
-    semi join indicator i
-      on i.indicator_key = o.indicator_key and i.reference_kind = 'own_trend'
-),
--- The kommuner of a kommuner reference.
-listed_member as (
-    select indicator_key, kpi_id, gender, unnest(reference_kommuner) as member_id,
-           len(reference_kommuner) as expected
-    from indicator where reference_kind = 'kommuner'
-),
-listed_mean as (
-    select l.indicator_key, v.period,
-           avg(v.value) as reference_value, count(v.value) as reference_count,
-           any_value(l.expected) as reference_expected
-    from listed_member l
-    join core_kpi_value v
-      on v.kpi_id = l.kpi_id and v.gender = l.gender and v.municipality_id = l.member_id
-    group by l.indicator_key, v.period
-),
 -- A unit's references: its kommun's own value, or the mean of the kommun's units with a
 -- value (of those that have the KPI in any period).
 kommun_of_unit as (
@@ -134,13 +87,60 @@ own_units_mean as (
     )
     group by indicator_key, period
 ),
--- The references computed per indicator rather than per reference (mart_reference_value).
-indicator_reference as materialized (
-    select * from listed_mean
-    union all
+unit_reference as (
     select * from kommun_of_unit
     union all
     select * from own_units_mean
+),
+-- The kommun's own value (Kolada's, or the kommun's for a local measure), or the unit's with
+-- its reference, in every period.
+observed as materialized (
+    select i.indicator_key, p.period, v.value, null::double as unit_reference_value,
+           null::bigint as unit_reference_count, null::bigint as unit_reference_expected
+    from indicator i
+    join kpi_period p using (kpi_id)
+    left join core_kpi_value v
+      on v.kpi_id = i.kpi_id and v.municipality_id = i.kommun_id and v.gender = i.gender
+     and v.period = p.period
+    where i.ou_id is null
+    union all
+    select i.indicator_key, u.period, v.value,
+           r.reference_value, r.reference_count, r.reference_expected
+    from indicator i
+    join unit_period u on u.kpi_id = i.kpi_id and u.ou_id = i.ou_id
+    left join core_ou_value v
+      on v.kpi_id = i.kpi_id and v.ou_id = i.ou_id and v.gender = i.gender
+     and v.period = u.period
+    left join unit_reference r on r.indicator_key = i.indicator_key and r.period = u.period
+    union all
+    select e.indicator_key, e.period, l.value, null, null, null
+    from extra_period e left join local_value l using (indicator_key, period)
+),
+-- Earlier values are looked up only where they count: the trend rule, an own_trend reference.
+trend_rule_value as (
+    select o.indicator_key, o.period, o.value
+    from observed o semi join indicator i on i.indicator_key = o.indicator_key and i.rule = 'trend'
+),
+own_trend_value as (
+    select o.indicator_key, o.period, o.value
+    from observed o
+    semi join indicator i
+      on i.indicator_key = o.indicator_key and i.reference_kind = 'own_trend'
+),
+-- The kommuner of a kommuner reference.
+listed_member as (
+    select indicator_key, kpi_id, gender, unnest(reference_kommuner) as member_id,
+           len(reference_kommuner) as expected
+    from indicator where reference_kind = 'kommuner'
+),
+listed_mean as (
+    select l.indicator_key, v.period,
+           avg(v.value) as reference_value, count(v.value) as reference_count,
+           any_value(l.expected) as reference_expected
+    from listed_member l
+    join core_kpi_value v
+      on v.kpi_id = l.kpi_id and v.gender = l.gender and v.municipality_id = l.member_id
+    group by l.indicator_key, v.period
 ),
 -- The quartile rule's basis among all kommuner with a value: the kommun's place (1 the
 -- best) and the limits of the best and the worst quartile (quantile_cont, as a spreadsheet's
@@ -172,16 +172,18 @@ outcome as materialized (
         -- A quartile status is judged by the kommun's place among all kommuner, never by a
         -- mean: its reference columns hold the ranked kommuner.
         case when i.rule = 'quartile' then null
-             when i.reference_kind in ('kommuner', 'kommun', 'own_units') then lm.reference_value
+             when i.reference_kind in ('kommun', 'own_units') then o.unit_reference_value
+             when i.reference_kind = 'kommuner' then lm.reference_value
              when i.reference_kind = 'own_trend' then ot.value
              else r.reference_value end as reference_value,
         case when i.rule = 'quartile' then q.ranked_count
-             when i.reference_kind in ('kommuner', 'kommun', 'own_units') then lm.reference_count
+             when i.reference_kind in ('kommun', 'own_units') then o.unit_reference_count
+             when i.reference_kind = 'kommuner' then lm.reference_count
              when i.reference_kind = 'own_trend' then (ot.value is not null)::integer
              else r.reference_count end as reference_count,
         case when i.rule = 'quartile' then k.kommun_count
-             when i.reference_kind in ('kommuner', 'kommun', 'own_units')
-             then lm.reference_expected
+             when i.reference_kind in ('kommun', 'own_units') then o.unit_reference_expected
+             when i.reference_kind = 'kommuner' then lm.reference_expected
              when i.reference_kind = 'own_trend' then 1
              else r.reference_expected end as reference_expected,
         t.target_value,
@@ -199,8 +201,7 @@ outcome as materialized (
     left join mart_reference_value r
       on r.reference_kind = i.reference_kind and r.reference_id = i.reference_id
      and r.kpi_id = i.kpi_id and r.gender = i.gender and r.period = o.period
-    left join indicator_reference lm
-      on lm.indicator_key = o.indicator_key and lm.period = o.period
+    left join listed_mean lm on lm.indicator_key = o.indicator_key and lm.period = o.period
     left join own_trend_value ot
       on ot.indicator_key = o.indicator_key and ot.period = o.period - i.reference_years
     left join trend_rule_value prev
@@ -351,11 +352,7 @@ compared as (
              when 'lower' then f.best_quartile_limit - f.value end as better_than_best_quartile,
         case i.direction when 'higher' then f.value - f.worst_quartile_limit
              when 'lower' then f.worst_quartile_limit - f.value end as better_than_worst_quartile,
-        -- the place is the latest known one: a forecast's is that of the outcome it follows
-        'plats ' || f.rank_position || ' av ' || f.ranked_count || ' kommuner '
-            || f.reference_period as rank_text,
-        replace(printf('%.1f', f.best_quartile_limit), '.', ',') as best_limit_text,
-        replace(printf('%.1f', f.worst_quartile_limit), '.', ',') as worst_limit_text,
+
         case when f.previous_value is null or f.previous_value = 0 or f.value is null then null
              when i.direction = 'higher'
              then (f.value - f.previous_value) / abs(f.previous_value) * 100
@@ -400,11 +397,12 @@ judged as (
             when rule = 'quartile' then case
                 when rank_position is null or ranked_count < 4
                     then {'status': 'grey', 'reason': 'För få kommuner med värde för en kvartilrangordning'}
+                -- the place is the latest known one: a forecast's is that of the outcome it follows
                 when round(better_than_best_quartile, 9) >= 0
-                    then {'status': 'green', 'reason': 'Bland de 25 % bästa kommunerna (' || rank_text || '; gränsen ' || best_limit_text || ')'}
+                    then {'status': 'green', 'reason': printf('Bland de 25 %% bästa kommunerna (plats %d av %d kommuner %d; gränsen %s)', rank_position, ranked_count, reference_period, replace(printf('%.1f', best_quartile_limit), '.', ','))}
                 when round(better_than_worst_quartile, 9) <= 0
-                    then {'status': 'red', 'reason': 'Bland de 25 % sämsta kommunerna (' || rank_text || '; gränsen ' || worst_limit_text || ')'}
-                else {'status': 'yellow', 'reason': 'Mellan bästa och sämsta kvartilen (' || rank_text || '; gränserna ' || worst_limit_text || ' och ' || best_limit_text || ')'} end
+                    then {'status': 'red', 'reason': printf('Bland de 25 %% sämsta kommunerna (plats %d av %d kommuner %d; gränsen %s)', rank_position, ranked_count, reference_period, replace(printf('%.1f', worst_quartile_limit), '.', ','))}
+                else {'status': 'yellow', 'reason': printf('Mellan bästa och sämsta kvartilen (plats %d av %d kommuner %d; gränserna %s och %s)', rank_position, ranked_count, reference_period, replace(printf('%.1f', worst_quartile_limit), '.', ','), replace(printf('%.1f', best_quartile_limit), '.', ','))} end
             -- dorotea
             when target_reached then {'status': 'green', 'reason': 'Målvärdet är nått'}
             when direction = 'neutral' then {'status': 'grey', 'reason': 'Neutral riktning: bedöms bara mot målvärde'}

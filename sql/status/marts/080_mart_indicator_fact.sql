@@ -2,19 +2,23 @@
 -- rank among its county's kommuner and among all kommuner, its change over 1 and 3 years in
 -- the indicator's better/worse sense, how many years in a row it got better (or worse), the
 -- gap between women and men where the KPI is divided by gender, and whether the value is
--- preliminary. Ranks count kommuner only (never regions or Riket), and only those with a
+-- preliminary. Periods from four years before the goal's mandate (the mandate before it) on:
+-- the periods an analysis of the mandate speaks of; years in a row are counted from three
+-- years before that. Ranks count kommuner only (never regions or Riket), and only those with a
 -- value; rank 1 is the best, ties share a rank. A neutral indicator has no ranks or
 -- better/worse facts, only its plain changes.
 create or replace table mart_indicator_fact as
 with indicator as (
-    select indicator_key, kommun_id, indicator_id, kpi_id, gender, direction
+    select indicator_key, kommun_id, indicator_id, kpi_id, gender, direction,
+           mandate_first_year - 4 as first_period
     -- a unit's indicator has the unit's values, which are not ranked among kommuner
     from mart_indicator where kpi_id is not null and not kpi_removed and ou_id is null
 ),
 -- The ways each KPI is ranked in: an indicator that is better higher ranks the KPI's values
 -- from the highest, one better lower from the lowest (rarely both for one KPI).
 kpi_way as (
-    select distinct kpi_id, gender, direction from indicator
+    select kpi_id, gender, direction, min(first_period) as first_period
+    from indicator group by all
 ),
 kommun as (
     select municipality_id, substr(municipality_id, 1, 2) as county_code
@@ -36,7 +40,7 @@ ranked as (
                      order by case w.direction when 'higher' then -v.value else v.value end)
             as county_rank
     from kpi_way w join kommun_value v using (kpi_id, gender)
-    where w.direction in ('higher', 'lower')
+    where w.direction in ('higher', 'lower') and v.period >= w.first_period
 ),
 riket_count as (
     select kpi_id, gender, period, count(*) as riket_ranked from kommun_value group by all
@@ -54,6 +58,7 @@ own as (
     from indicator i
     join kommun_value v
       on v.kpi_id = i.kpi_id and v.gender = i.gender and v.municipality_id = i.kommun_id
+     and v.period >= i.first_period - 3  -- the changes of the first period look 3 years back
     window w as (partition by i.indicator_key order by v.period)
 ),
 -- Changes in the better sense: positive is better whichever way the indicator points.
@@ -119,6 +124,7 @@ final as (
     left join gendered g on g.indicator_key = s.indicator_key and g.period = s.period
     left join mart_indicator_status_row st
       on st.indicator_key = s.indicator_key and st.mode = 'outcome' and st.period = s.period
+    where s.period >= i.first_period
 )
 select * from final;
 
