@@ -15,7 +15,7 @@ def goal(goal_id: str, parent: str | None, ordinal: int) -> GoalRow:
 def indicator(goal_id: str, indicator_id: str) -> IndicatorRow:
     return IndicatorRow(
         goal_id, indicator_id, indicator_id, None, 2024, "outcome", 1.0, False, None, None,
-        None, None, None, None, None, None, None, "green", None, None, None, None, None,
+        None, None, None, None, None, None, None, "green", None, None, None, None, None, None,
     )  # fmt: skip
 
 

@@ -162,8 +162,8 @@ def test_report_statuses_tables_and_swedish_numbers(
     ):
         assert f">{header}</th>" in html
     assert "Länets kommuner (ovägt medel)" in text
-    # Kostnad förskola 174 618,421053 kr: space between thousands, decimal comma.
-    assert "174 618,4" in text
+    # Kostnad förskola 174 618,421053 kr: space between thousands, kronor whole.
+    assert "174 618 " in text and "174 618,4" not in text
     # Grey indicators show their reason and a motivation line.
     assert "Nytt mått: inga värden ännu Motivering:" in text
     assert "Lokalt mått från lärcentrum" in text

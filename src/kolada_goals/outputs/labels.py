@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from kolada_goals.units import UnitKind, kpi_unit
+
 MODE_LABELS = {
     "outcome": "Utfall (årsredovisning)",
     "forecast": "Prognos (delårsrapport)",
@@ -25,6 +27,18 @@ def format_number(value: float | None, decimals: int = 1, *, signed: bool = Fals
     if text.lstrip("+-").replace("0", "").replace(",", "").replace(" ", "") == "":
         text = text.lstrip("+-")
     return text
+
+
+# Kronor and counts are shown whole, as Kolada shows them; other values with one decimal.
+WHOLE_NUMBER_UNITS = frozenset({UnitKind.COST_PER_INHABITANT, UnitKind.COST_PER_USER,
+                                UnitKind.AMOUNT, UnitKind.COUNT})  # fmt: skip
+
+
+def value_decimals(kpi_title: str | None) -> int:
+    """The decimals a KPI's values, targets and references are shown with."""
+    if kpi_title is None:
+        return 1
+    return 0 if kpi_unit(kpi_title).kind in WHOLE_NUMBER_UNITS else 1
 
 
 def status_label(status: str | None) -> str:

@@ -98,6 +98,7 @@ class IndicatorRow:
     rank_position: int | None  # the quartile rule's basis: the place among all kommuner
     best_quartile_limit: float | None
     worst_quartile_limit: float | None
+    kpi_title: str | None  # Kolada's title, which names the unit
 
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:

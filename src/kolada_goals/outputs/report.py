@@ -29,6 +29,7 @@ from kolada_goals.outputs.labels import (
     STATUS_SYMBOLS,
     format_number,
     status_label,
+    value_decimals,
 )
 from kolada_goals.outputs.queries import IndicatorRow, ReportScope, query_rows, resolve_report
 
@@ -179,17 +180,22 @@ def _legend() -> tuple[tuple[str, str, float, str], ...]:
     return tuple(_SERIES_STYLE[key] for key in ("kommun", "county", "riket"))
 
 
-def _series_text(label: str, series: Sequence[tuple[int, float]]) -> str:
+def _series_text(label: str, series: Sequence[tuple[int, float]], decimals: int) -> str:
     first, last = series[0], series[-1]
     if first[0] == last[0]:
-        return f"{label} {last[0]}: {format_number(last[1])}"
+        return f"{label} {last[0]}: {format_number(last[1], decimals)}"
     return (
-        f"{label} {first[0]}–{last[0]}: från {format_number(first[1])} "
-        f"till {format_number(last[1])}"
+        f"{label} {first[0]}–{last[0]}: från {format_number(first[1], decimals)} "
+        f"till {format_number(last[1], decimals)}"
     )
 
 
-def build_chart(title: str, kommun_name: str, series: dict[str, list[tuple[int, float]]]) -> Chart:
+def build_chart(
+    title: str,
+    kommun_name: str,
+    series: dict[str, list[tuple[int, float]]],
+    decimals: int = 1,
+) -> Chart:
     """A line chart of the kommun's outcomes against the county mean and Riket.
 
     `series` maps kommun/county/riket to (period, value) pairs in period order.
@@ -241,14 +247,14 @@ def build_chart(title: str, kommun_name: str, series: dict[str, list[tuple[int, 
         lines.append(ChartLine(key, label, colour, width, dash, points, dots, tuple(values)))
     for key, name in (("kommun", kommun_name), ("county", "länets snitt"), ("riket", "riket")):
         if present.get(key):
-            descriptions.append(_series_text(name, present[key]))
+            descriptions.append(_series_text(name, present[key], decimals))
     aria = f"Diagram för {title}. " + "; ".join(descriptions) + "."
     return Chart(
         aria_label=aria,
         lines=tuple(lines),
         legend=_legend(),
-        y_min_label=format_number(low),
-        y_max_label=format_number(high),
+        y_min_label=format_number(low, decimals),
+        y_max_label=format_number(high, decimals),
         x_first_label=str(first_period),
         x_last_label=str(last_period) if last_period != first_period else "",
     )
@@ -290,14 +296,15 @@ def _period_text(row: IndicatorRow, report_mode: str) -> str:
     return f"{period} ({', '.join(notes)})" if notes else period
 
 
-def _reference_value_text(row: IndicatorRow) -> str:
+def _reference_value_text(row: IndicatorRow, decimals: int) -> str:
     """The reference value; for the quartile rule the limits of the worst and the best
     quartile it was judged by."""
     if row.best_quartile_limit is not None and row.worst_quartile_limit is not None:
         return (
-            f"{format_number(row.worst_quartile_limit)} / {format_number(row.best_quartile_limit)}"
+            f"{format_number(row.worst_quartile_limit, decimals)} / "
+            f"{format_number(row.best_quartile_limit, decimals)}"
         )
-    return format_number(row.reference_value)
+    return format_number(row.reference_value, decimals)
 
 
 def _reference_note(row: IndicatorRow) -> str | None:
@@ -337,7 +344,8 @@ def _report_indicator(row: IndicatorRow, data: _ReportData) -> ReportIndicator:
     report_mode, kommun_name = data.report_mode, data.kommun_name
     series = data.series.get(row.indicator_id, {})
     title = row.indicator_title or row.indicator_id
-    value = format_number(row.value)
+    decimals = value_decimals(row.kpi_title)
+    value = format_number(row.value, decimals)
     if row.value is not None and row.local_unit:
         value = f"{value} {row.local_unit}"
     status = row.status or "grey"
@@ -351,8 +359,8 @@ def _report_indicator(row: IndicatorRow, data: _ReportData) -> ReportIndicator:
         period=_period_text(row, report_mode),
         value=value,
         value_source=row.value_source_label if row.value is not None else None,
-        target=format_number(row.target_value),
-        reference_value=_reference_value_text(row),
+        target=format_number(row.target_value, decimals),
+        reference_value=_reference_value_text(row, decimals),
         reference_kind=reference_label(row.reference_kind),
         reference_note=_reference_note(row),
         deviation=format_number(row.deviation_pct, signed=True),
@@ -360,7 +368,9 @@ def _report_indicator(row: IndicatorRow, data: _ReportData) -> ReportIndicator:
         status_label=status_label(status),
         reason=row.reason,
         motivation=motivation,
-        chart=build_chart(title, kommun_name, series) if row.kpi_id is not None else None,
+        chart=(
+            build_chart(title, kommun_name, series, decimals) if row.kpi_id is not None else None
+        ),
         analysis=fact_sentence(data.facts.get(row.indicator_id)),
     )
 

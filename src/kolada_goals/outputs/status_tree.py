@@ -12,7 +12,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from kolada_goals.outputs.goal_tree import GoalNode, goal_tree
-from kolada_goals.outputs.labels import MODE_LABELS, format_number, status_label
+from kolada_goals.outputs.labels import MODE_LABELS, format_number, status_label, value_decimals
 from kolada_goals.outputs.queries import IndicatorRow, resolve_report
 from kolada_goals.outputs.terminal import literal_text
 
@@ -42,9 +42,10 @@ def _goal_label(node: GoalNode) -> Text:
 
 
 def _indicator_label(row: IndicatorRow) -> Text:
-    value = format_number(row.value)
-    reference = format_number(row.reference_value)
-    target = format_number(row.target_value)
+    decimals = value_decimals(row.kpi_title)
+    value = format_number(row.value, decimals)
+    reference = format_number(row.reference_value, decimals)
+    target = format_number(row.target_value, decimals)
     return Text.assemble(
         _badge(row.status),
         " ",
