@@ -104,3 +104,14 @@ async def test_scattered_changes_are_asked_for_by_municipality_and_all_arrive(
         ).fetchall()
     )
     assert all(stored[key] == value for key, value in changes.items())
+
+
+def test_the_groups_of_cost_quality_pairs_are_fetched_like_other_references() -> None:
+    con = connect()
+    apply_schema(con)
+    con.execute(
+        "insert into goal_cost_quality (kommun_id, goal_id, quality_indicator_id, "
+        "cost_indicator_id, ordinal, reference_kind, reference_group_id) "
+        "values ('0331', 'EM3.2', 'q', 'c', 0, 'similar', 'G176552')"
+    )
+    assert "G176552" in pipeline.value_places(con)
