@@ -100,6 +100,7 @@ gendered as (
     join core_kpi k on k.kpi_id = i.kpi_id and k.is_divided_by_gender
     join core_kpi_value v
       on v.kpi_id = i.kpi_id and v.municipality_id = i.kommun_id and v.gender in ('K', 'M')
+     and v.period >= i.first_period
     group by i.indicator_key, v.period
 ),
 final as (

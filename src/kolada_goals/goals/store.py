@@ -26,6 +26,7 @@ from kolada_goals.goals.model import (
     SimilarReference,
     TrendRule,
 )
+from kolada_goals.goals.reference_checks import kommun_name
 from kolada_goals.goals.similar import similar_group
 from kolada_goals.goals.validate import (
     GoalFileProblem,
@@ -59,13 +60,13 @@ def _depths(goals: list[Goal]) -> dict[str, int]:
     return depths
 
 
-def _group_of(reference: Reference, kommun_name: str, catalogue: Catalogue) -> str | None:
+def _group_of(reference: Reference, definition: GoalFile, catalogue: Catalogue) -> str | None:
     """The Kolada group a reference compares with: a group's own, or the similar-kommuner
     group found for the kommun and area (validation has checked that there is one)."""
     if isinstance(reference, GroupReference):
         return reference.group
     if isinstance(reference, SimilarReference):
-        found = similar_group(catalogue.groups, kommun_name, reference.area)
+        found = similar_group(catalogue.groups, kommun_name(definition, catalogue), reference.area)
         return found.group_id if found else None
     return None
 
@@ -85,7 +86,6 @@ def _indicator_row(
 ) -> tuple[object, ...]:
     reference = indicator_reference(definition, indicator)
     rule = indicator.rule or definition.defaults.rule
-    kommun_name = _kommun_name(definition, catalogue)
     return (
         definition.kommun,
         indicator.id,
@@ -97,7 +97,7 @@ def _indicator_row(
         indicator.gender or definition.defaults.gender,
         indicator.direction,
         reference.kind,
-        _group_of(reference, kommun_name, catalogue),
+        _group_of(reference, definition, catalogue),
         reference.kommuner if isinstance(reference, KommunerReference) else None,
         reference.years if isinstance(reference, OwnTrendReference) else None,
         rule.kind,
@@ -110,11 +110,6 @@ def _indicator_row(
         indicator.ou,
         reference.area if isinstance(reference, SimilarReference) else None,
     )
-
-
-def _kommun_name(definition: GoalFile, catalogue: Catalogue) -> str:
-    known = catalogue.municipalities.get(definition.kommun)
-    return known.title if known else definition.name
 
 
 def _cost_quality_rows(
@@ -135,7 +130,7 @@ def _cost_quality_rows(
             kind = "county"
         rows.append(
             (definition.kommun, goal.id, pair.quality, pair.cost, ordinal, kind,
-             _group_of(reference, _kommun_name(definition, catalogue), catalogue),
+             _group_of(reference, definition, catalogue),
              reference.kommuner if isinstance(reference, KommunerReference) else None)
         )  # fmt: skip
     return rows

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from kolada_goals.outputs.labels import format_number
+from kolada_goals.outputs.labels import format_number, value_decimals
 from kolada_goals.outputs.queries import ReportScope, query_rows
 from kolada_goals.units import UnitKind, kpi_unit
 
@@ -82,8 +82,6 @@ def _streak(facts: IndicatorFacts) -> list[str]:
 # Differences are named in the KPI's unit where it reads well after a number.
 _UNIT_AFTER_NUMBER = frozenset({UnitKind.COST_PER_INHABITANT, UnitKind.COST_PER_USER,
                                 UnitKind.AMOUNT, UnitKind.RATE})  # fmt: skip
-_WHOLE_NUMBERS = frozenset({UnitKind.COST_PER_INHABITANT, UnitKind.COST_PER_USER,
-                            UnitKind.AMOUNT, UnitKind.COUNT})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -94,7 +92,7 @@ class _Unit:
 
 def _unit_of(title: str | None) -> _Unit:
     unit = kpi_unit(title or "")
-    decimals = 0 if unit.kind in _WHOLE_NUMBERS else 1
+    decimals = value_decimals(title)
     if unit.kind in (UnitKind.SHARE, UnitKind.CHANGE):
         return _Unit("procentenheter", decimals)
     if unit.kind is UnitKind.DAYS:

@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 
 from kolada_goals.outputs.cost_quality import CostQualityChart, report_cost_quality
-from kolada_goals.outputs.queries import resolve_report
+from kolada_goals.outputs.queries import ReportScope, resolve_report
 from kolada_goals.sql_files import read_sql
 
 # The formats of `kolada-goals export`; the command line reads its list and help from here.
@@ -53,9 +53,15 @@ def export_frames(
 ) -> tuple[int, pl.DataFrame, pl.DataFrame]:
     """(year, goals, indicators) of one report; raises ReportError on bad arguments."""
     scope = resolve_report(con, kommun_id, mode, year, date.today())
+    return (scope.year, *_frames(con, scope))
+
+
+def _frames(
+    con: duckdb.DuckDBPyConnection, scope: ReportScope
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     goals = con.execute(read_sql("outputs/export/goals.sql"), scope.parameters).pl()
     indicators = con.execute(read_sql("outputs/export/indicators.sql"), scope.parameters).pl()
-    return scope.year, goals, indicators
+    return goals, indicators
 
 
 def write_export(
@@ -72,11 +78,11 @@ def write_export(
 
         path = out if out.suffix == ".docx" or out.is_dir() else out.with_suffix(".docx")
         return [write_word_report(con, kommun_id, path, mode, year)]
-    year, goals, indicators = export_frames(con, kommun_id, mode, year)
+    scope = resolve_report(con, kommun_id, mode, year, date.today())
+    goals, indicators = _frames(con, scope)
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "xlsx":
         path = out if out.suffix == ".xlsx" else out.with_suffix(".xlsx")
-        scope = resolve_report(con, kommun_id, mode, year, date.today())
         pairs = [chart for charts in report_cost_quality(con, scope).values() for chart in charts]
         _write_xlsx(path, goals, indicators, pairs)
         return [path]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from kolada_goals.units import UnitKind, kpi_unit
 
@@ -13,6 +14,25 @@ MODE_LABELS = {
 STATUS_LABELS = {"green": "Grönt", "yellow": "Gult", "red": "Rött", "grey": "Grått"}
 # A shape of its own per status, shown with the word: a status is never told by colour alone
 # (for readers who do not see the colours, and on a black-and-white print-out).
+
+
+@dataclass(frozen=True)
+class StatusColours:
+    """A status's fill, the text on it and its edge, as #rrggbb."""
+
+    fill: str
+    text: str
+    edge: str
+
+
+# The status colours of the HTML report and the Word document: text on fill at least 4.5:1,
+# edges at least 3:1 against white (WCAG AA), as their tests check.
+STATUS_COLOURS = {
+    "green": StatusColours("#1d6b34", "#ffffff", "#1d6b34"),
+    "yellow": StatusColours("#f2c94c", "#1a1a1a", "#b38600"),
+    "red": StatusColours("#a8231b", "#ffffff", "#a8231b"),
+    "grey": StatusColours("#5f6368", "#ffffff", "#5f6368"),
+}
 STATUS_SYMBOLS = {"green": "✓", "yellow": "!", "red": "✕", "grey": "○"}
 NO_VALUE = "–"
 

@@ -25,6 +25,7 @@ from kolada_goals.outputs.goal_tree import GoalNode, goal_tree, walk_goals
 from kolada_goals.outputs.labels import (
     MODE_LABELS,
     NO_VALUE,
+    STATUS_COLOURS,
     STATUS_LABELS,
     STATUS_SYMBOLS,
     format_number,
@@ -520,6 +521,7 @@ def _render(
         summary=content.summary,
         status_labels=STATUS_LABELS,  # in the order the summary shows the statuses
         status_symbols=STATUS_SYMBOLS,
+        status_colours=STATUS_COLOURS,
         has_local_values=LOCAL_VALUE_SOURCE in value_sources,
         has_cost_quality=any(goal.cost_quality for goal in _all_goals(content.goals)),
         has_forecasts=FORECAST_VALUE_SOURCE in value_sources,

@@ -50,7 +50,7 @@ from kolada_goals.outputs.chart_images import (
 )
 from kolada_goals.outputs.cost_quality import CostQualityChart
 from kolada_goals.outputs.export import STATUS_RULE_ROWS
-from kolada_goals.outputs.labels import MODE_LABELS, status_text
+from kolada_goals.outputs.labels import MODE_LABELS, STATUS_COLOURS, status_text
 from kolada_goals.outputs.queries import KommunDefinition, ReportScope, query_rows
 from kolada_goals.outputs.report import (
     COMPUTED_SOURCE,
@@ -99,12 +99,10 @@ class Shading:
     text: str
 
 
-# The HTML report's status colours; every pair has a contrast of at least 4.5:1 (WCAG AA).
+# The HTML report's status colours (labels.STATUS_COLOURS), as Word writes them.
 STATUS_SHADING = {
-    "green": Shading("1D6B34", "FFFFFF"),
-    "yellow": Shading("F2C94C", "1A1A1A"),
-    "red": Shading("A8231B", "FFFFFF"),
-    "grey": Shading("5F6368", "FFFFFF"),
+    status: Shading(colours.fill.lstrip("#").upper(), colours.text.lstrip("#").upper())
+    for status, colours in STATUS_COLOURS.items()
 }
 HEADER_SHADING = Shading("E8EAED", "1A1A1A")
 PAGE_COLOUR = "FFFFFF"
